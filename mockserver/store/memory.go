@@ -67,7 +67,9 @@ func (m *Memory) clear() {
 }
 
 // subjectKey is the grant with the per-issue fields blanked: one key per (company, subject, kind).
-func subjectKey(g Grant) Grant { return Grant{Kind: g.Kind, CompanyID: g.CompanyID, Subject: g.Subject} }
+func subjectKey(g Grant) Grant {
+	return Grant{Kind: g.Kind, CompanyID: g.CompanyID, Subject: g.Subject}
+}
 
 // Reset implements Store.
 func (m *Memory) Reset(_ context.Context, set *fixtures.Set, seed Seed) error {

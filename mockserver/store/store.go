@@ -143,3 +143,7 @@ type Stats struct {
 	AccessTokens  int `json:"access_tokens"`
 	Families      int `json:"families"`
 }
+
+// ErrUnavailable is returned when a store's backend cannot be reached (e.g. Redis is down); the
+// mock answers 503 and recovers when the backend returns.
+var ErrUnavailable = errors.New("store: backend unavailable")

@@ -44,6 +44,11 @@ type Policy struct {
 	KillOldAccessOnCreate bool `json:"kill_old_access_on_create"`
 	// FixedRefreshExpiry keeps a family's first refresh expiry instead of a fresh one each time.
 	FixedRefreshExpiry bool `json:"fixed_refresh_expiry"`
+	// ExpiryAsString writes access_token_expiry and refresh_token_expiry as strings of digits
+	// (the Rewards API pages) instead of numbers (the Reward Points pages).
+	ExpiryAsString bool `json:"expiry_as_string"`
+	// ValidateReportsLifetime makes E4's expires_in the full lifetime instead of the seconds left.
+	ValidateReportsLifetime bool `json:"validate_reports_lifetime"`
 }
 
 // Config is the token service's fixed configuration.
