@@ -2,8 +2,8 @@ package mockserver
 
 import (
 	"crypto/subtle"
-	"errors"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"strings"

@@ -28,9 +28,9 @@ const DefaultMaxBodyBytes = 64 << 10
 // Options configure a Server. The zero value is the demo mock: embedded fixtures, the committed
 // test key, Plum's lifetimes, the memory store, real time, admin API for loopback callers.
 type Options struct {
-	Fixtures     *fixtures.Set   // nil: the embedded demo data
-	Key          *keys.Key       // nil: the committed test key
-	Issuer       string          // "" : "plummock"
+	Fixtures     *fixtures.Set    // nil: the embedded demo data
+	Key          *keys.Key        // nil: the committed test key
+	Issuer       string           // "" : "plummock"
 	Lifetimes    tokens.Lifetimes // zero: Plum's
 	Policy       tokens.Policy
 	Store        store.Store  // nil: a memory store
