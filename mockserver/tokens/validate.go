@@ -38,6 +38,9 @@ func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Ki
 	if !s.clock.Now().Before(rec.ExpiresAt) {
 		return Principal{}, fmt.Errorf("%w: expired", ErrInvalidToken)
 	}
+	if err := s.blocks.check(rec.Grant.CompanyID, userOf(rec.Grant)); err != nil {
+		return Principal{}, err
+	}
 	if want != "" && rec.Grant.Kind != want {
 		return Principal{}, fmt.Errorf("%w: a %s token is required", ErrInvalidToken, want)
 	}
@@ -140,4 +143,12 @@ func (s *Service) Validate(ctx context.Context, bearer string) (Validation, erro
 		v.RefreshExpiry = r.ExpiresAt
 	}
 	return v, nil
+}
+
+// userOf is the user a grant speaks for, or "" for a company grant.
+func userOf(g store.Grant) string {
+	if g.Kind == store.KindUser {
+		return g.Subject
+	}
+	return ""
 }
