@@ -110,12 +110,6 @@ func (c *C) Observe(key, question, answer, detail string) {
 	c.mu.Unlock()
 }
 
-func (c *C) failed() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.failures) > 0
-}
-
 // runCase runs one case in its own goroutine so Fatalf/Skipf can end it with Goexit.
 func runCase(ctx context.Context, s *session, k Case) CaseResult {
 	c := &C{ctx: ctx, s: s, name: k.Name}

@@ -107,8 +107,9 @@ func (r *Report) Case(name string) *CaseResult {
 	return nil
 }
 
-// finish gathers observations and the assumption tally from the cases, in a stable order.
+// finish (idempotent) gathers observations and the assumption tally from the cases, in a stable order.
 func (r *Report) finish() {
+	r.Observations, r.Assumptions = nil, nil
 	tally := map[string]*Assumption{}
 	for _, c := range r.Cases {
 		r.Observations = append(r.Observations, c.Observations...)
