@@ -1,0 +1,198 @@
+package mockserver
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/plummock/plummock/mockserver/apierr"
+	"github.com/plummock/plummock/mockserver/clock"
+	"github.com/plummock/plummock/mockserver/jsonbody"
+)
+
+// adminRoutes mounts the admin API (design.md). Health is open; the rest is guarded.
+func (s *Server) adminRoutes(r *mux.Router) {
+	r.HandleFunc("/health", s.adminHealth).Methods(http.MethodGet)
+	guarded := r.NewRoute().Subrouter()
+	guarded.Use(s.guardAdmin)
+	guarded.HandleFunc("/clock", s.adminClock).Methods(http.MethodGet)
+	guarded.HandleFunc("/clock/advance", s.adminClockAdvance).Methods(http.MethodPost)
+	guarded.HandleFunc("/clock/set", s.adminClockSet).Methods(http.MethodPost)
+	guarded.HandleFunc("/clock/{action:freeze|unfreeze|reset}", s.adminClockAction).Methods(http.MethodPost)
+	guarded.HandleFunc("/reset", s.adminReset).Methods(http.MethodPost)
+}
+
+func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// guardAdmin lets through a caller with the admin token or, when none is configured, a loopback
+// caller that also names a loopback host (which defeats DNS rebinding from a browser).
+func (s *Server) guardAdmin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.adminAllowed(r) {
+			e := apierr.New(http.StatusUnauthorized, "invalid_token", "admin API: a valid admin token is required")
+			if s.opts.AdminToken == "" {
+				e = apierr.New(http.StatusForbidden, "access_denied", "admin API: only loopback callers with a loopback Host")
+			} else {
+				e.Challenge = `Bearer realm="plummock-admin"`
+			}
+			writeError(w, e)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) adminAllowed(r *http.Request) bool {
+	if s.opts.AdminToken != "" {
+		tok, ok := bearerToken(r)
+		return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.AdminToken)) == 1
+	}
+	return isLoopbackAddr(r.RemoteAddr) && isLoopbackHost(r.Host)
+}
+
+func isLoopbackAddr(remote string) bool {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func isLoopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// clockBody is the admin API's view of the clock.
+type clockBody struct {
+	Now      string `json:"now"`
+	NowMS    int64  `json:"now_ms"`
+	Offset   string `json:"offset"`
+	OffsetMS int64  `json:"offset_ms"`
+	Frozen   bool   `json:"frozen"`
+}
+
+func (s *Server) writeClock(w http.ResponseWriter, st clock.State) {
+	now := s.clock.Now()
+	writeJSON(w, http.StatusOK, clockBody{
+		Now: now.UTC().Format(time.RFC3339Nano), NowMS: now.UnixMilli(),
+		Offset: st.Offset.String(), OffsetMS: st.Offset.Milliseconds(), Frozen: st.Frozen,
+	})
+}
+
+func (s *Server) adminClock(w http.ResponseWriter, _ *http.Request) { s.writeClock(w, s.clock.State()) }
+
+// maxAdvance bounds a clock advance: a century is past any token's lifetime.
+const maxAdvance = 100 * 365 * 24 * time.Hour
+
+func (s *Server) adminClockAdvance(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Duration string `json:"duration"`
+	}
+	if !decodeAdmin(w, r, &in) {
+		return
+	}
+	d, err := time.ParseDuration(in.Duration)
+	switch {
+	case err != nil:
+		writeError(w, apierr.BadRequest(`duration: not a Go duration such as "361h" or "30m"`))
+	case d < 0:
+		writeError(w, apierr.BadRequest("duration: must not be negative (use /__admin/clock/set to go back)"))
+	case d > maxAdvance:
+		writeError(w, apierr.BadRequest("duration: more than 100 years"))
+	default:
+		st, _ := s.clock.Advance(d)
+		s.writeClock(w, st)
+	}
+}
+
+func (s *Server) adminClockSet(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Time string `json:"time"`
+	}
+	if !decodeAdmin(w, r, &in) {
+		return
+	}
+	t, err := time.Parse(time.RFC3339Nano, in.Time)
+	if err != nil || t.Year() < 1970 || t.Year() > 9999 {
+		writeError(w, apierr.BadRequest(`time: not an RFC 3339 time such as "2027-01-01T00:00:00Z"`))
+		return
+	}
+	s.writeClock(w, s.clock.Set(t))
+}
+
+func (s *Server) adminClockAction(w http.ResponseWriter, r *http.Request) {
+	switch mux.Vars(r)["action"] {
+	case "freeze":
+		s.writeClock(w, s.clock.Freeze())
+	case "unfreeze":
+		s.writeClock(w, s.clock.Unfreeze())
+	default:
+		s.writeClock(w, s.clock.Reset())
+	}
+}
+
+func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
+	if err := s.Reset(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
+}
+
+// decodeAdmin reads an admin body strictly: JSON only, unknown fields refused, one object.
+func decodeAdmin(w http.ResponseWriter, r *http.Request, into any) bool {
+	if !isJSON(r.Header.Get("Content-Type")) {
+		writeError(w, apierr.New(http.StatusUnsupportedMediaType, "invalid_request", "Content-Type must be application/json"))
+		return false
+	}
+	body, err := jsonbody.Read(r.Body, DefaultMaxBodyBytes)
+	if errors.Is(err, jsonbody.ErrTooLarge) {
+		writeError(w, apierr.New(http.StatusRequestEntityTooLarge, "invalid_request", "request body too large"))
+		return false
+	}
+	if err != nil {
+		writeError(w, apierr.BadRequest("could not read the request body"))
+		return false
+	}
+	if err := jsonbody.Check(body); err != nil {
+		writeError(w, apierr.BadRequest(err.Error()))
+		return false
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		writeError(w, apierr.BadRequest(describeDecode(err)))
+		return false
+	}
+	return true
+}
+
+// describeDecode names the field in an encoding/json error.
+func describeDecode(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return te.Field + ": must be " + te.Type.String()
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "json: unknown field ") {
+		return strings.TrimPrefix(msg, "json: unknown field ") + ": unknown field"
+	}
+	return "request body: " + msg
+}

@@ -1,0 +1,175 @@
+package mockserver
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/plummock/plummock/mockserver/apierr"
+	"github.com/plummock/plummock/mockserver/jsonbody"
+)
+
+// operation handles one operationId of openapi.yaml. body is the request body, already checked
+// against the spec.
+type operation func(w http.ResponseWriter, r *http.Request, body []byte)
+
+// bindOperations binds every operation in the spec to its handler; start-up fails on a gap, so
+// the spec and the mock cannot drift apart silently.
+func bindOperations(doc *openapi3.T, handlers map[string]operation) error {
+	var missing []string
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if _, ok := handlers[op.OperationID]; !ok {
+				missing = append(missing, op.OperationID)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("mockserver: no handler for operation(s) %s in openapi.yaml", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// request is one public API call on its way through the pipeline.
+type request struct {
+	route  *routers.Route
+	params map[string]string
+	body   []byte
+}
+
+// serveAPI is the request path for the real API: route from the spec, check the transport
+// (method, credentials present, media type, size), check the body strictly, validate against
+// the spec, then run the operation.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	req, apiErr := s.admit(r)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	op := req.route.Operation.OperationID
+	r.Body = io.NopCloser(bytes.NewReader(req.body))
+	handler := s.operations[op]
+	if s.opts.Strict {
+		s.serveStrict(w, r, req, handler)
+		return
+	}
+	handler(w, r, req.body)
+}
+
+// admit runs every check that precedes a handler and returns the first refusal.
+func (s *Server) admit(r *http.Request) (*request, *apierr.Error) {
+	route, params, err := s.router.FindRoute(r)
+	if errors.Is(err, routers.ErrMethodNotAllowed) {
+		e := apierr.New(http.StatusMethodNotAllowed, "invalid_request", "method "+r.Method+" is not allowed on this path")
+		e.Allow = s.allowedMethods(r.URL.Path)
+		return nil, e
+	}
+	if err != nil {
+		return nil, apierr.New(http.StatusNotFound, "invalid_request", "no such endpoint: "+r.URL.Path)
+	}
+	setOperation(r.Context(), route.Operation.OperationID)
+	req := &request{route: route, params: params}
+	if needsBearer(route.Operation) {
+		if _, ok := bearerToken(r); !ok {
+			return nil, apierr.MissingCredentials()
+		}
+	}
+	if route.Operation.RequestBody != nil {
+		if e := s.readBody(r, req); e != nil {
+			return nil, e
+		}
+	}
+	if err := s.validateRequest(r, req); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// readBody checks the media type and size and the body's strict JSON form.
+func (s *Server) readBody(r *http.Request, req *request) *apierr.Error {
+	if !isJSON(r.Header.Get("Content-Type")) {
+		return apierr.New(http.StatusUnsupportedMediaType, "invalid_request", "Content-Type must be application/json")
+	}
+	body, err := jsonbody.Read(r.Body, s.opts.MaxBodyBytes)
+	if errors.Is(err, jsonbody.ErrTooLarge) {
+		return apierr.New(http.StatusRequestEntityTooLarge, "invalid_request", fmt.Sprintf("request body exceeds %d bytes", s.opts.MaxBodyBytes))
+	}
+	if err != nil {
+		return apierr.BadRequest("could not read the request body")
+	}
+	if err := jsonbody.Check(body); err != nil {
+		return apierr.BadRequest(err.Error())
+	}
+	req.body = body
+	return nil
+}
+
+// isJSON accepts application/json in any case, with parameters such as charset.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
+}
+
+func needsBearer(op *openapi3.Operation) bool {
+	return op.Security != nil && len(*op.Security) > 0
+}
+
+// validateRequest checks the request against the spec and names the offending field.
+func (s *Server) validateRequest(r *http.Request, req *request) *apierr.Error {
+	r.Body = io.NopCloser(bytes.NewReader(req.body))
+	in := &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: req.params, Route: req.route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+	}
+	err := openapi3filter.ValidateRequest(r.Context(), in)
+	if err == nil {
+		return nil
+	}
+	return apierr.BadRequest(describeValidation(err))
+}
+
+// describeValidation turns kin-openapi's error into a short description naming the field,
+// never its raw multi-line text.
+func describeValidation(err error) string {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		field := strings.Join(se.JSONPointer(), ".")
+		if field == "" {
+			return "request body: " + se.Reason
+		}
+		return field + ": " + se.Reason
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		if re.Parameter != nil {
+			return "parameter " + re.Parameter.Name + ": " + re.Reason
+		}
+		if re.Reason != "" {
+			return "request body: " + re.Reason
+		}
+	}
+	return "request does not match the API contract"
+}
+
+// allowedMethods lists the methods the spec declares for a path, for the Allow header.
+func (s *Server) allowedMethods(path string) string {
+	item := s.doc.Paths.Find(path)
+	if item == nil {
+		return ""
+	}
+	var methods []string
+	for m := range item.Operations() {
+		methods = append(methods, m)
+	}
+	sort.Strings(methods)
+	return strings.Join(methods, ", ")
+}

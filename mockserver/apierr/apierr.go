@@ -1,0 +1,134 @@
+// Package apierr builds every error the mock answers, in Plum's shapes, and maps domain errors
+// to them: the one place that decides status and body, so no handler can invent its own.
+package apierr
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/tokens"
+)
+
+// Error is an answer the mock gives instead of a result: a status, a JSON body in one of Plum's
+// shapes and the headers that go with it.
+type Error struct {
+	Status int
+	Body   any
+	// Challenge is the WWW-Authenticate value for a 401 (RFC 6750).
+	Challenge string
+	// Allow lists the methods for a 405.
+	Allow string
+}
+
+// OAuth is Plum's {"error","error_description"} shape.
+type OAuth struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description,omitempty"`
+}
+
+// TokenError is Plum's answer after a Super Admin password reset.
+type TokenError struct {
+	Success        int    `json:"success"`
+	ErrorMessageID string `json:"error_message_id"`
+}
+
+// Business is Plum's business error shape.
+type Business struct {
+	Code      int    `json:"code"`
+	ErrorID   string `json:"errorId"`
+	ErrorInfo string `json:"errorInfo,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// Documented descriptions, word for word from Plum's pages.
+const (
+	DescInvalidRequest = "missing/invalid parameters authorization header"
+	DescInvalidToken   = "invalid/expired token"
+)
+
+// New is an OAuth-shaped error.
+func New(status int, code, description string) *Error {
+	return &Error{Status: status, Body: OAuth{Error: code, Description: description}}
+}
+
+// BadRequest is 400 invalid_request naming the problem.
+func BadRequest(description string) *Error {
+	return New(http.StatusBadRequest, "invalid_request", description)
+}
+
+// MissingCredentials is the 401 for an absent or malformed Authorization header.
+func MissingCredentials() *Error {
+	e := New(http.StatusUnauthorized, "invalid_request", DescInvalidRequest)
+	e.Challenge = `Bearer realm="plum"`
+	return e
+}
+
+// InvalidToken is the 401 for a token that is unknown, expired, forged or revoked.
+func InvalidToken() *Error {
+	e := New(http.StatusUnauthorized, "invalid_token", DescInvalidToken)
+	e.Challenge = `Bearer realm="plum", error="invalid_token", error_description="invalid/expired token"`
+	return e
+}
+
+// Internal is the generic 500: the cause is logged, never echoed.
+func Internal() *Error {
+	return New(http.StatusInternalServerError, "server_error", "internal error")
+}
+
+// Unavailable is the 503 when the store cannot be reached.
+func Unavailable() *Error {
+	return New(http.StatusServiceUnavailable, "temporarily_unavailable", "the token store is unavailable; try again")
+}
+
+// FromDomain maps a domain error to Plum's answer. ok is false for an error that is not the
+// client's fault, which the caller logs and answers with Internal.
+func FromDomain(err error) (e *Error, ok bool) {
+	d := describe(err)
+	switch {
+	case errors.Is(err, tokens.ErrInvalidToken):
+		return InvalidToken(), true
+	case errors.Is(err, tokens.ErrPasswordReset):
+		return &Error{Status: http.StatusUnauthorized, Body: TokenError{Success: 0, ErrorMessageID: "auth.token_error"},
+			Challenge: `Bearer realm="plum", error="invalid_token"`}, true
+	case errors.Is(err, tokens.ErrUserDisabled):
+		return business(http.StatusUnauthorized, "PIPE10015", "user is disabled"), true
+	case errors.Is(err, tokens.ErrCompanyDisabled):
+		return business(http.StatusUnauthorized, "PIPE10016", "company is disabled"), true
+	case errors.Is(err, tokens.ErrIPNotAllowed):
+		return business(http.StatusUnauthorized, "PIPE10017", "IP address is not allow-listed"), true
+	case errors.Is(err, tokens.ErrUserNotFound):
+		return business(http.StatusNotFound, "PLE10030", "user not found"), true
+	case errors.Is(err, store.ErrUnavailable):
+		return Unavailable(), true
+	}
+	for _, code := range []error{tokens.ErrInvalidGrant, tokens.ErrInvalidClient, tokens.ErrUnsupportedGrantType,
+		tokens.ErrInvalidScope, tokens.ErrInvalidRequest} {
+		if errors.Is(err, code) {
+			return New(http.StatusBadRequest, code.Error(), d), true
+		}
+	}
+	if errors.Is(err, tokens.ErrUnknownUser) {
+		return BadRequest(d), true
+	}
+	return Internal(), false
+}
+
+// describe turns "invalid_grant: refresh token already used" into its human half.
+func describe(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
+}
+
+// business is Plum's business error; a 401 one also carries the Bearer challenge.
+func business(status int, id, info string) *Error {
+	e := &Error{Status: status, Body: Business{Code: status, ErrorID: id, ErrorInfo: info, Error: info}}
+	if status == http.StatusUnauthorized {
+		e.Challenge = `Bearer realm="plum", error="invalid_token"`
+	}
+	return e
+}

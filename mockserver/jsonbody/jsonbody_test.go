@@ -1,0 +1,65 @@
+package jsonbody
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestCheck(t *testing.T) {
+	cases := []struct{ name, body, want string }{
+		{"ok", `{"a":"b","c":{"d":[1,2]}}`, ""},
+		{"empty", ``, "empty"},
+		{"blank", "  \n", "empty"},
+		{"truncated", `{"a":"b"`, "truncated"},
+		{"trailing", `{"a":"b"} {}`, "after the JSON object"},
+		{"trailing garbage", `{"a":"b"}x`, "after the JSON object"},
+		{"array", `["a"]`, "must be a JSON object"},
+		{"string", `"a"`, "must be a JSON object"},
+		{"duplicate", `{"a":"b","a":"c"}`, "a: duplicate key"},
+		{"nested duplicate", `{"v":{"x":1,"x":2}}`, "v.x: duplicate key"},
+		{"invalid utf8", "{\"a\":\"\xff\"}", "UTF-8"},
+		{"escaped NUL", `{"a":"x\u0000y"}`, "a: contains a control character"},
+		{"deep", strings.Repeat(`{"a":`, 40) + "1" + strings.Repeat("}", 40), "nested deeper"},
+		{"deep array", `{"a":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "}", "nested deeper"},
+		{"malformed", `{a:1}`, "malformed JSON"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Check([]byte(tc.body))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("unexpected %v", err)
+				}
+				return
+			}
+			var p *Problem
+			if !errors.As(err, &p) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestReadStopsAtLimit(t *testing.T) {
+	big := strings.NewReader(strings.Repeat("x", 1<<20))
+	if _, err := Read(big, 64<<10); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v", err)
+	}
+	if rest := big.Len(); rest < (1<<20)-(64<<10)-1 {
+		t.Errorf("read %d bytes past the limit", (1<<20)-rest)
+	}
+	b, err := Read(strings.NewReader("{}"), 64<<10)
+	if err != nil || string(b) != "{}" {
+		t.Fatalf("small body: %q %v", b, err)
+	}
+}
+
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{`{"a":"b"}`, `{"a":{"b":[1,"x",null,true]}}`, `{"a":1,"a":2}`, `{`, ``, "\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_ = Check(b) // must not panic
+	})
+}

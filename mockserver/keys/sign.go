@@ -1,0 +1,54 @@
+package keys
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// ErrUnknownKey is returned for a token whose kid is not published here.
+var ErrUnknownKey = errors.New("keys: unknown kid")
+
+// Sign signs claims with the active key and stamps its kid.
+func (s *Set) Sign(claims jwt.Claims) (string, error) {
+	k := s.Active()
+	tok := jwt.NewWithClaims(k.Method, claims)
+	tok.Header["kid"] = k.ID
+	out, err := tok.SignedString(k.private)
+	if err != nil {
+		return "", fmt.Errorf("keys: sign: %w", err)
+	}
+	return out, nil
+}
+
+// Keyfunc resolves a token's key from its kid among the published keys only. It never looks at
+// jku, x5u or an embedded jwk, and refuses a token whose alg is not the one its key signs with,
+// which defeats alg-confusion forgeries (e.g. HS256 keyed with the RSA public key).
+func (s *Set) Keyfunc(t *jwt.Token) (any, error) {
+	kid, ok := t.Header["kid"].(string)
+	if !ok || kid == "" || len(kid) > 128 {
+		return nil, ErrUnknownKey
+	}
+	k, ok := s.Lookup(kid)
+	if !ok {
+		return nil, ErrUnknownKey
+	}
+	if t.Method == nil || t.Method.Alg() != k.Method.Alg() {
+		return nil, fmt.Errorf("keys: alg %v does not match key %s", t.Header["alg"], k.Method.Alg())
+	}
+	return k.Public(), nil
+}
+
+// Algorithms lists the algorithms of the published keys, for jwt.WithValidMethods.
+func (s *Set) Algorithms() []string {
+	var algs []string
+	seen := map[string]bool{}
+	for _, k := range s.Published() {
+		if alg := k.Method.Alg(); !seen[alg] {
+			seen[alg] = true
+			algs = append(algs, alg)
+		}
+	}
+	return algs
+}

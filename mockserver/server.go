@@ -1,0 +1,135 @@
+// Package mockserver is plummock's fake of the Plum authentication API: the HTTP layer built
+// from openapi.yaml, the admin API that tests drive it with, and the JWKS. The domain lives in
+// the packages below it.
+package mockserver
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/fixtures"
+	"github.com/plummock/plummock/mockserver/clock"
+	"github.com/plummock/plummock/mockserver/keys"
+	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/tokens"
+)
+
+// DefaultMaxBodyBytes bounds a request body; Plum's bodies are well under 1 KiB.
+const DefaultMaxBodyBytes = 64 << 10
+
+// Options configure a Server. The zero value is the demo mock: embedded fixtures, the committed
+// test key, Plum's lifetimes, the memory store, real time, admin API for loopback callers.
+type Options struct {
+	Fixtures     *fixtures.Set    // nil: the embedded demo data
+	Key          *keys.Key        // nil: the committed test key
+	Issuer       string           // "" : "plummock"
+	Lifetimes    tokens.Lifetimes // zero: Plum's
+	Policy       tokens.Policy
+	Store        store.Store  // nil: a memory store
+	Clock        *clock.Clock // nil: real time
+	Strict       bool         // validate every response against openapi.yaml
+	AdminToken   string       // if set, every admin call but health needs it as a Bearer token
+	DisableAdmin bool
+	MaxBodyBytes int64
+	Logger       *slog.Logger // nil: discard
+}
+
+// Server is one mock instance.
+type Server struct {
+	opts       Options
+	log        *slog.Logger
+	clock      *clock.Clock
+	keys       *keys.Set
+	tokens     *tokens.Service
+	base       *fixtures.Set
+	doc        *openapi3.T
+	router     routers.Router
+	operations map[string]operation
+	handler    http.Handler
+}
+
+// New builds a server and loads its fixtures.
+func New(opts Options) (*Server, error) {
+	if err := opts.fill(); err != nil {
+		return nil, err
+	}
+	doc, err := plummock.LoadSpec()
+	if err != nil {
+		return nil, err
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: route openapi.yaml: %w", err)
+	}
+	s := &Server{opts: opts, log: opts.Logger, clock: opts.Clock, keys: keys.NewSet(opts.Key), base: opts.Fixtures, doc: doc, router: router}
+	cfg := tokens.DefaultConfig()
+	cfg.Issuer, cfg.Lifetimes, cfg.Policy = opts.Issuer, opts.Lifetimes, opts.Policy
+	if s.tokens, err = tokens.New(cfg, opts.Store, s.keys, s.clock); err != nil {
+		return nil, err
+	}
+	s.operations = s.bindings()
+	if err := bindOperations(doc, s.operations); err != nil {
+		return nil, err
+	}
+	if err := s.tokens.Reset(context.Background(), s.base); err != nil {
+		return nil, err
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// fill supplies the defaults documented on Options.
+func (o *Options) fill() error {
+	if o.Fixtures == nil {
+		o.Fixtures = fixtures.Demo()
+	}
+	if o.Key == nil {
+		k, err := keys.FromPEM(fixtures.TestKeyPEM())
+		if err != nil {
+			return err
+		}
+		o.Key = k
+	}
+	if o.Issuer == "" {
+		o.Issuer = "plummock"
+	}
+	if o.Lifetimes == (tokens.Lifetimes{}) {
+		o.Lifetimes = tokens.DefaultLifetimes()
+	}
+	if o.Store == nil {
+		o.Store = store.NewMemory(store.Limits{})
+	}
+	if o.Clock == nil {
+		o.Clock = clock.New(time.Now)
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return nil
+}
+
+// Handler is the whole mock: /chef (the real API), /__admin, /.well-known/jwks.json.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Clock is the mock's clock, for in-process callers.
+func (s *Server) Clock() *clock.Clock { return s.clock }
+
+// Reset reloads the start-up fixtures, kills every token and resets the clock.
+func (s *Server) Reset(ctx context.Context) error {
+	s.clock.Reset()
+	return s.tokens.Reset(ctx, s.base)
+}
+
+// Close releases the server's resources.
+func (s *Server) Close() error { return nil }

@@ -1,0 +1,149 @@
+// Package store keeps the mock's token state behind one interface whose operations are each
+// atomic, so the domain never needs a lock of its own: of N concurrent rotations of one refresh
+// token exactly one wins, and a reset leaves nothing of the old state alive.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/plummock/plummock/fixtures"
+)
+
+// Errors a store reports; the domain maps them to Plum's error bodies.
+var (
+	ErrNotFound    = errors.New("store: not found")
+	ErrUsed        = errors.New("store: refresh token already used")
+	ErrExpired     = errors.New("store: expired")
+	ErrRevoked     = errors.New("store: revoked")
+	ErrWrongClient = errors.New("store: token belongs to another client")
+	ErrWrongKind   = errors.New("store: token is of another kind")
+)
+
+// Kind says whether a token speaks for a user or for a whole company.
+type Kind string
+
+// The two kinds of token Plum issues.
+const (
+	KindUser    Kind = "user"
+	KindCompany Kind = "company"
+)
+
+// Grant is who a token family speaks for. It never changes within a family.
+type Grant struct {
+	Kind      Kind   `json:"kind"`
+	CompanyID string `json:"company"`
+	Subject   string `json:"sub"` // the user's email (lower case) or the company id
+	ClientID  string `json:"client_id"`
+	Scope     string `json:"scope"`
+}
+
+// Revocation says why a token died before its expiry; the zero value means alive.
+type Revocation struct {
+	At     time.Time `json:"at,omitzero"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// Alive reports whether nothing has revoked the token.
+func (r Revocation) Alive() bool { return r.Reason == "" }
+
+// RefreshToken is a stored refresh token, known only by the SHA-256 of its value.
+type RefreshToken struct {
+	Hash      string     `json:"hash"`
+	Family    string     `json:"family"`
+	Grant     Grant      `json:"grant"`
+	IssuedAt  time.Time  `json:"iat"`
+	ExpiresAt time.Time  `json:"exp"`
+	UsedAt    time.Time  `json:"used_at,omitzero"` // first rotation; the token is a tombstone after
+	Revoked   Revocation `json:"revoked,omitzero"`
+}
+
+// AccessToken is a stored access token, by its JWT id (or "static:"+hash for fixture tokens).
+type AccessToken struct {
+	ID        string     `json:"id"`
+	Family    string     `json:"family"`
+	Grant     Grant      `json:"grant"`
+	IssuedAt  time.Time  `json:"iat"`
+	ExpiresAt time.Time  `json:"exp"`
+	Revoked   Revocation `json:"revoked,omitzero"`
+}
+
+// Pair is what one issue stores: an access token and its refresh token, one family.
+type Pair struct {
+	Access  AccessToken
+	Refresh RefreshToken
+}
+
+// IssueOptions say what an issue does to the subject's earlier tokens (E1's rules).
+type IssueOptions struct {
+	// SupersedeRefresh kills the live refresh tokens of the subject's other families.
+	SupersedeRefresh bool
+	// SupersedeAccess also kills their access tokens.
+	SupersedeAccess bool
+	// MaxFamilies caps live families per subject (0 = no cap); the oldest are revoked.
+	MaxFamilies int
+}
+
+// Rotation is one refresh: the presented token's hash, who presents it, and its successor.
+type Rotation struct {
+	Hash     string
+	ClientID string
+	Kind     Kind
+	Now      time.Time
+	// Grace lets a used token rotate again within this long after its first use.
+	Grace time.Duration
+	// RevokeFamilyOnReuse kills the whole family when a used token comes back after the grace.
+	RevokeFamilyOnReuse bool
+	// Next is the successor pair; the store sets its Family to the presented token's.
+	Next Pair
+}
+
+// Filter selects the tokens an invalidation scenario kills.
+type Filter struct {
+	CompanyID string // required
+	Subject   string // empty = every subject of the company
+	Kind      Kind   // empty = both kinds
+}
+
+// Store is the mock's token state. Every method is atomic and safe for concurrent use.
+type Store interface {
+	// Reset replaces all state: fixtures, no tokens but the seed pairs and access tokens.
+	Reset(ctx context.Context, set *fixtures.Set, seed Seed) error
+	// Fixtures returns the current fixture set (shared, read-only).
+	Fixtures(ctx context.Context) (*fixtures.Set, error)
+	// Issue stores a new family for pair.Refresh.Grant.
+	Issue(ctx context.Context, pair Pair, opts IssueOptions) error
+	// Rotate checks the presented refresh token and replaces it with r.Next in one step.
+	Rotate(ctx context.Context, r Rotation) (RefreshToken, error)
+	// Refresh reads a refresh token by hash (no state change).
+	Refresh(ctx context.Context, hash string) (RefreshToken, error)
+	// Access reads an access token by id.
+	Access(ctx context.Context, id string) (AccessToken, error)
+	// FamilyRefresh returns the live refresh token of an access token's family, if any.
+	FamilyRefresh(ctx context.Context, family string) (RefreshToken, error)
+	// Revoke kills every token matching f, with the reason given; it returns how many.
+	Revoke(ctx context.Context, f Filter, why Revocation) (int, error)
+	// Prune drops records that expired before now; it returns how many.
+	Prune(ctx context.Context, now time.Time) (int, error)
+	// Stats counts what is stored, for inspection and bounded-memory tests.
+	Stats(ctx context.Context) (Stats, error)
+}
+
+// Seed is the state a reset starts from: the fixture tokens, built by the domain. Each token is
+// a family of its own.
+type Seed struct {
+	Refresh []RefreshToken
+	Access  []AccessToken
+}
+
+// Stats counts stored records.
+type Stats struct {
+	RefreshTokens int `json:"refresh_tokens"`
+	AccessTokens  int `json:"access_tokens"`
+	Families      int `json:"families"`
+}
+
+// ErrUnavailable is returned when a store's backend cannot be reached (e.g. Redis is down); the
+// mock answers 503 and recovers when the backend returns.
+var ErrUnavailable = errors.New("store: backend unavailable")

@@ -1,0 +1,49 @@
+package mockserver
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/plummock/plummock/mockserver/apierr"
+)
+
+// serveStrict runs the handler into a buffer and lets the answer out only if it matches the
+// spec, so a test catches the mock drifting from its own contract.
+func (s *Server) serveStrict(w http.ResponseWriter, r *http.Request, req *request, handler operation) {
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	handler(rec, r, req.body)
+	r.Body = io.NopCloser(bytes.NewReader(req.body))
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: req.params, Route: req.route},
+		Status:                 rec.status,
+		Header:                 rec.header,
+		Body:                   io.NopCloser(bytes.NewReader(rec.body.Bytes())),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	if err := openapi3filter.ValidateResponse(r.Context(), in); err != nil {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "response violates openapi.yaml",
+			slog.String("operation", req.route.Operation.OperationID), slog.Int("status", rec.status),
+			slog.String("error", err.Error()))
+		writeError(w, apierr.Internal())
+		return
+	}
+	for k, v := range rec.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(rec.body.Bytes())
+}
+
+// recorder buffers a response.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }

@@ -1,0 +1,168 @@
+package tokens
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/plummock/plummock/mockserver/store"
+)
+
+// TokenSet is what E1, E2 and E3 answer.
+type TokenSet struct {
+	AccessToken   string
+	RefreshToken  string
+	ExpiresIn     int64 // the access token's lifetime in seconds
+	AccessExpiry  time.Time
+	RefreshExpiry time.Time
+}
+
+// CreateUserTokens is E1: a company token buys a user token set for one of its Super Admins.
+// The user's earlier refresh tokens die at once.
+func (s *Service) CreateUserTokens(ctx context.Context, companyBearer, email, scope string) (TokenSet, error) {
+	p, err := s.Authenticate(ctx, companyBearer, store.KindCompany)
+	if err != nil {
+		return TokenSet{}, err
+	}
+	if !s.scopeAllowed(scope) {
+		return TokenSet{}, fmt.Errorf("%w: scope %q is not allowed", ErrInvalidScope, scope)
+	}
+	c, err := s.company(ctx, p.Grant().CompanyID)
+	if err != nil {
+		return TokenSet{}, err
+	}
+	u, ok := c.User(email)
+	if !ok {
+		return TokenSet{}, fmt.Errorf("%w: no user %q in this company", ErrUnknownUser, email)
+	}
+	if !u.SuperAdmin {
+		return TokenSet{}, fmt.Errorf("%w: user_input must be a Super Admin", ErrUnknownUser)
+	}
+	grant := store.Grant{Kind: store.KindUser, CompanyID: c.ID, Subject: normalEmail(u.Email), ClientID: c.ClientID, Scope: scope}
+	now := s.now()
+	set, pair, err := s.mint(grant, "fam-"+randomToken(12), now, now.Add(s.cfg.Lifetimes.UserRefresh))
+	if err != nil {
+		return TokenSet{}, err
+	}
+	pol := s.Policy()
+	opts := store.IssueOptions{SupersedeRefresh: true, SupersedeAccess: pol.KillOldAccessOnCreate, MaxFamilies: pol.MaxActivePairs}
+	if err := s.store.Issue(ctx, pair, opts); err != nil {
+		return TokenSet{}, fmt.Errorf("tokens: issue: %w", err)
+	}
+	return set, nil
+}
+
+// RefreshRequest is the body of E2 and E3.
+type RefreshRequest struct {
+	GrantType    string
+	RefreshToken string
+	ClientID     string
+	ClientSecret string
+}
+
+// Refresh is E2 (kind user) and E3 (kind company): the presented refresh token dies and a new
+// set is issued. Of concurrent refreshes with one token exactly one succeeds.
+func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshRequest) (TokenSet, error) {
+	if req.GrantType != "refresh_token" {
+		return TokenSet{}, fmt.Errorf("%w: grant_type must be refresh_token", ErrUnsupportedGrantType)
+	}
+	if err := s.authenticateClient(ctx, req.ClientID, req.ClientSecret); err != nil {
+		return TokenSet{}, err
+	}
+	rot := store.Rotation{Hash: HashToken(req.RefreshToken), ClientID: req.ClientID, Kind: kind, Now: s.now()}
+	pol := s.Policy()
+	rot.Grace, rot.RevokeFamilyOnReuse = pol.RefreshGrace, pol.RevokeFamilyOnReuse
+	old, err := s.store.Refresh(ctx, rot.Hash)
+	if err == nil {
+		err = store.CheckRotation(old, rot) // fail fast before paying for a signature
+	}
+	if err != nil && !(errors.Is(err, store.ErrUsed) && rot.RevokeFamilyOnReuse) {
+		return TokenSet{}, grantError(old, err)
+	}
+	set, next, mintErr := s.mint(old.Grant, old.Family, rot.Now, s.refreshExpiry(old, rot.Now))
+	if mintErr != nil {
+		return TokenSet{}, mintErr
+	}
+	rot.Next = next
+	if _, err := s.store.Rotate(ctx, rot); err != nil {
+		return TokenSet{}, grantError(old, err)
+	}
+	return set, nil
+}
+
+func (s *Service) refreshExpiry(old store.RefreshToken, now time.Time) time.Time {
+	if s.Policy().FixedRefreshExpiry {
+		return old.ExpiresAt
+	}
+	if old.Grant.Kind == store.KindCompany {
+		return now.Add(s.cfg.Lifetimes.CompanyRefresh)
+	}
+	return now.Add(s.cfg.Lifetimes.UserRefresh)
+}
+
+// grantError maps a store refusal to Plum's answer: a scenario's own error where one revoked the
+// token, invalid_grant otherwise.
+func grantError(old store.RefreshToken, err error) error {
+	if errors.Is(err, store.ErrRevoked) {
+		return fmt.Errorf("%w", revocationError(old.Revoked.Reason, ErrInvalidGrant))
+	}
+	var why string
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		why = "unknown refresh token"
+	case errors.Is(err, store.ErrUsed):
+		why = "refresh token already used"
+	case errors.Is(err, store.ErrExpired):
+		why = "refresh token expired"
+	case errors.Is(err, store.ErrWrongClient):
+		why = "refresh token was issued to another client"
+	case errors.Is(err, store.ErrWrongKind):
+		why = "refresh token is for another token kind"
+	default:
+		return fmt.Errorf("tokens: rotate: %w", err)
+	}
+	return fmt.Errorf("%w: %s", ErrInvalidGrant, why)
+}
+
+// authenticateClient checks client credentials in constant time.
+func (s *Service) authenticateClient(ctx context.Context, id, secret string) error {
+	set, err := s.store.Fixtures(ctx)
+	if err != nil {
+		return err
+	}
+	c, ok := set.CompanyByClient(id)
+	if !ok || subtle.ConstantTimeCompare([]byte(c.ClientSecret), []byte(secret)) != 1 {
+		return fmt.Errorf("%w: client authentication failed", ErrInvalidClient)
+	}
+	return nil
+}
+
+// mint signs a new token pair for grant in family, issued at now.
+func (s *Service) mint(g store.Grant, family string, now, refreshExpiry time.Time) (TokenSet, store.Pair, error) {
+	lifetime := s.cfg.Lifetimes.UserAccess
+	if g.Kind == store.KindCompany {
+		lifetime = s.cfg.Lifetimes.CompanyAccess
+	}
+	exp := now.Add(lifetime)
+	jti := randomToken(16)
+	signed, err := s.keys.Sign(&Claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: s.cfg.Issuer, Subject: g.Subject, ID: jti,
+			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp),
+		},
+		Scope: g.Scope, Kind: string(g.Kind), CompanyID: g.CompanyID, ClientID: g.ClientID,
+	})
+	if err != nil {
+		return TokenSet{}, store.Pair{}, err
+	}
+	refresh := randomToken(32)
+	pair := store.Pair{
+		Access:  store.AccessToken{ID: jti, Family: family, Grant: g, IssuedAt: now, ExpiresAt: exp},
+		Refresh: store.RefreshToken{Hash: HashToken(refresh), Family: family, Grant: g, IssuedAt: now, ExpiresAt: refreshExpiry},
+	}
+	set := TokenSet{AccessToken: signed, RefreshToken: refresh, ExpiresIn: int64(lifetime / time.Second), AccessExpiry: exp, RefreshExpiry: refreshExpiry}
+	return set, pair, nil
+}

@@ -1,0 +1,114 @@
+// Package tokens is the mock's domain: it issues, rotates and validates Plum token sets over a
+// store, a key set and a clock. It knows nothing of HTTP.
+package tokens
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/plummock/plummock/fixtures"
+	"github.com/plummock/plummock/mockserver/keys"
+	"github.com/plummock/plummock/mockserver/store"
+)
+
+// Clock is the only source of time the domain reads.
+type Clock interface{ Now() time.Time }
+
+// Service issues and checks tokens.
+type Service struct {
+	cfg    Config
+	store  store.Store
+	keys   *keys.Set
+	clock  Clock
+	policy atomic.Pointer[Policy]
+	cache  *verifyCache
+}
+
+// New returns a service; call Reset to load fixtures before serving.
+func New(cfg Config, st store.Store, ks *keys.Set, clock Clock) (*Service, error) {
+	if err := cfg.Lifetimes.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg, store: st, keys: ks, clock: clock, cache: newVerifyCache(verifyCacheSize)}
+	p := cfg.Policy
+	s.policy.Store(&p)
+	return s, nil
+}
+
+// Policy returns the behaviour profile in force.
+func (s *Service) Policy() Policy { return *s.policy.Load() }
+
+// SetPolicy changes the behaviour profile at run time.
+func (s *Service) SetPolicy(p Policy) { s.policy.Store(&p) }
+
+// Lifetimes returns the configured token lifetimes.
+func (s *Service) Lifetimes() Lifetimes { return s.cfg.Lifetimes }
+
+// now is the mock's time, to the whole second: exp is in seconds and access_token_expiry must
+// equal exp*1000 exactly.
+func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Second) }
+
+// Reset replaces all state with set: every token issued so far dies, the fixture tokens live
+// again with fresh lifetimes from the mock's current time.
+func (s *Service) Reset(ctx context.Context, set *fixtures.Set) error {
+	s.cache.clear()
+	if err := s.store.Reset(ctx, set, s.seed(set)); err != nil {
+		return fmt.Errorf("tokens: reset: %w", err)
+	}
+	return nil
+}
+
+// seed builds the fixture tokens as stored records.
+func (s *Service) seed(set *fixtures.Set) store.Seed {
+	now := s.now()
+	var seed store.Seed
+	for _, c := range set.Companies {
+		grant := store.Grant{Kind: store.KindCompany, CompanyID: c.ID, Subject: c.ID, ClientID: c.ClientID}
+		for _, t := range c.AccessTokens {
+			seed.Access = append(seed.Access, store.AccessToken{
+				ID: staticID(t), Family: "fixture-" + randomToken(12), Grant: grant,
+				IssuedAt: now, ExpiresAt: now.Add(s.cfg.Lifetimes.CompanyAccess),
+			})
+		}
+		for _, t := range c.RefreshTokens {
+			seed.Refresh = append(seed.Refresh, store.RefreshToken{
+				Hash: HashToken(t), Family: "fixture-" + randomToken(12), Grant: grant,
+				IssuedAt: now, ExpiresAt: now.Add(s.cfg.Lifetimes.CompanyRefresh),
+			})
+		}
+	}
+	return seed
+}
+
+// Fixtures returns the fixture set in force.
+func (s *Service) Fixtures(ctx context.Context) (*fixtures.Set, error) {
+	return s.store.Fixtures(ctx)
+}
+
+// company returns the fixture company with id.
+func (s *Service) company(ctx context.Context, id string) (*fixtures.Company, error) {
+	set, err := s.store.Fixtures(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := set.Company(id)
+	if !ok {
+		return nil, ErrInvalidToken
+	}
+	return c, nil
+}
+
+func (s *Service) scopeAllowed(scope string) bool {
+	for _, allowed := range s.cfg.Scopes {
+		if scope == allowed {
+			return true
+		}
+	}
+	return false
+}
+
+// normalEmail is the subject key of a user: emails compare without case.
+func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }

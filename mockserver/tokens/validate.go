@@ -1,0 +1,143 @@
+package tokens
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/plummock/plummock/mockserver/store"
+)
+
+// MaxTokenLength bounds a bearer token; ours are under 1 KiB, so anything far longer is junk
+// and is refused before any parsing work.
+const MaxTokenLength = 4096
+
+// Principal is who an access token speaks for.
+type Principal struct {
+	Token store.AccessToken
+}
+
+// Grant is the principal's grant.
+func (p Principal) Grant() store.Grant { return p.Token.Grant }
+
+// Authenticate checks a bearer access token of the wanted kind ("" = either): signature and
+// claims for the mock's JWTs, then the stored record, which a reset, a scenario or a new E1 may
+// have killed.
+func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Kind) (Principal, error) {
+	rec, err := s.lookup(ctx, bearer)
+	if err != nil {
+		return Principal{}, err
+	}
+	if !rec.Revoked.Alive() {
+		return Principal{}, fmt.Errorf("%w: revoked (%s)", revocationError(rec.Revoked.Reason, ErrInvalidToken), rec.Revoked.Reason)
+	}
+	if !s.clock.Now().Before(rec.ExpiresAt) {
+		return Principal{}, fmt.Errorf("%w: expired", ErrInvalidToken)
+	}
+	if want != "" && rec.Grant.Kind != want {
+		return Principal{}, fmt.Errorf("%w: a %s token is required", ErrInvalidToken, want)
+	}
+	return Principal{Token: rec}, nil
+}
+
+// lookup finds the stored record behind a bearer token.
+func (s *Service) lookup(ctx context.Context, bearer string) (store.AccessToken, error) {
+	if bearer == "" || len(bearer) > MaxTokenLength {
+		return store.AccessToken{}, fmt.Errorf("%w: malformed token", ErrInvalidToken)
+	}
+	id := staticID(bearer)
+	var claims *Claims
+	if strings.Count(bearer, ".") == 2 {
+		var err error
+		if claims, err = s.verify(bearer); err != nil {
+			return store.AccessToken{}, err
+		}
+		id = claims.ID
+	}
+	rec, err := s.store.Access(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.AccessToken{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
+	}
+	if err != nil {
+		return store.AccessToken{}, fmt.Errorf("tokens: lookup: %w", err)
+	}
+	if claims != nil && (claims.Kind != string(rec.Grant.Kind) || claims.Subject != rec.Grant.Subject) {
+		return store.AccessToken{}, fmt.Errorf("%w: claims do not match the issued token", ErrInvalidToken)
+	}
+	return rec, nil
+}
+
+// verify checks a JWT's signature and claims. A token that verified once is remembered (by its
+// exact bytes), so the RSA work is paid once per token, not once per call; time-dependent
+// checks are made again on every call.
+func (s *Service) verify(raw string) (*Claims, error) {
+	claims, ok := s.cache.get(raw)
+	if !ok {
+		var err error
+		if claims, err = s.parse(raw); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+		}
+		s.cache.put(raw, claims)
+	}
+	now := s.clock.Now()
+	if !now.Before(claims.ExpiresAt.Time) {
+		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
+	}
+	if claims.IssuedAt.After(now.Add(s.cfg.Leeway)) || (claims.NotBefore != nil && claims.NotBefore.After(now.Add(s.cfg.Leeway))) {
+		return nil, fmt.Errorf("%w: not valid yet", ErrInvalidToken)
+	}
+	return claims, nil
+}
+
+// parse verifies signature and claim types: only the published keys' algorithms, never a key
+// named by the token itself, exp and iat required.
+func (s *Service) parse(raw string) (*Claims, error) {
+	claims := &Claims{}
+	_, err := jwt.ParseWithClaims(raw, claims, s.keys.Keyfunc,
+		jwt.WithValidMethods(s.keys.Algorithms()),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithIssuer(s.cfg.Issuer),
+		jwt.WithLeeway(s.cfg.Leeway),
+		jwt.WithTimeFunc(s.clock.Now),
+	)
+	if err != nil {
+		return nil, err
+	}
+	if claims.ID == "" || claims.Subject == "" || claims.IssuedAt == nil {
+		return nil, errors.New("missing jti, sub or iat")
+	}
+	return claims, nil
+}
+
+// Validation is what E4 answers about a live token.
+type Validation struct {
+	Token         string
+	ExpiresIn     int64
+	Lifetime      int64
+	AccessExpiry  time.Time
+	RefreshExpiry time.Time // zero when the family has no live refresh token
+}
+
+// Validate is E4: how long the presented access token has before it dies.
+func (s *Service) Validate(ctx context.Context, bearer string) (Validation, error) {
+	p, err := s.Authenticate(ctx, bearer, "")
+	if err != nil {
+		return Validation{}, err
+	}
+	remaining := p.Token.ExpiresAt.Sub(s.clock.Now())
+	v := Validation{
+		Token:        bearer,
+		ExpiresIn:    int64(math.Ceil(remaining.Seconds())),
+		Lifetime:     int64(p.Token.ExpiresAt.Sub(p.Token.IssuedAt) / time.Second),
+		AccessExpiry: p.Token.ExpiresAt,
+	}
+	if r, err := s.store.FamilyRefresh(ctx, p.Token.Family); err == nil {
+		v.RefreshExpiry = r.ExpiresAt
+	}
+	return v, nil
+}
