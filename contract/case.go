@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 )
@@ -58,7 +59,7 @@ func (c *C) Do(r Request) *Response {
 	c.exch = append(c.exch, resp.Exchange)
 	c.mu.Unlock()
 	if resp.Exchange.SpecError != "" {
-		c.failOn(resp, "response violates openapi.yaml: %s", resp.Exchange.SpecError)
+		c.failOn(resp, "response violates openapi.yaml: %s", firstLine(resp.Exchange.SpecError))
 	}
 	return resp
 }
@@ -160,4 +161,11 @@ func (c *C) result(k Case, d time.Duration) CaseResult {
 		res.Verdict, res.Reason = Skip, c.skip
 	}
 	return res
+}
+
+// firstLine keeps a multi-line message (kin-openapi appends the schema and value) to its gist;
+// the whole text stays in the exchange's spec_error.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

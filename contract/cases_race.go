@@ -75,7 +75,7 @@ func (c *C) recordAll(resps []*Response) {
 		c.exch = append(c.exch, r.Exchange)
 		c.mu.Unlock()
 		if r.Exchange.SpecError != "" {
-			c.failOn(r, "response violates openapi.yaml: %s", r.Exchange.SpecError)
+			c.failOn(r, "response violates openapi.yaml: %s", firstLine(r.Exchange.SpecError))
 		}
 	}
 }

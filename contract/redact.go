@@ -46,10 +46,11 @@ func (s *secrets) redact(text string) string {
 	return plummock.RedactJWTs(text)
 }
 
-// isSecretKey names JSON fields whose values are credentials wherever they appear.
+// isSecretKey names JSON fields whose values are credentials wherever they appear
+// (access_token, refresh_token, client_secret, ...; not token_type or *_expiry).
 func isSecretKey(k string) bool {
 	k = strings.ToLower(k)
-	return strings.Contains(k, "token") || strings.Contains(k, "secret") ||
+	return strings.HasSuffix(k, "token") || strings.Contains(k, "secret") ||
 		strings.Contains(k, "password") || k == "code"
 }
 
