@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -84,6 +86,10 @@ func (s *session) send(ctx context.Context, r Request) (*Response, error) {
 	resp := &Response{Sent: time.Now()}
 	hr, err := s.client.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("%s %s: %s", r.Method, r.Path, s.secrets.redact(err.Error()))
 	}
 	defer hr.Body.Close()

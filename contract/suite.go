@@ -40,9 +40,12 @@ func Select(cases []Case, pattern string) ([]Case, error) {
 }
 
 // ErrUnreachable wraps the failure of the first request: nothing answers at the base URL.
-type ErrUnreachable struct{ Err error }
+type ErrUnreachable struct {
+	URL string
+	Err error
+}
 
-func (e *ErrUnreachable) Error() string { return "target unreachable: " + e.Err.Error() }
+func (e *ErrUnreachable) Error() string { return "cannot reach " + e.URL + ": " + e.Err.Error() }
 func (e *ErrUnreachable) Unwrap() error { return e.Err }
 
 // Runner is a prepared run: the target reached and its capabilities discovered.
@@ -59,7 +62,7 @@ func Prepare(ctx context.Context, t Target) (*Runner, error) {
 		return nil, err
 	}
 	if _, err := s.send(ctx, Request{Method: http.MethodGet, Path: PathValidate}); err != nil {
-		return nil, &ErrUnreachable{Err: err}
+		return nil, &ErrUnreachable{URL: redactURL(t.BaseURL), Err: err}
 	}
 	s.discover(ctx)
 	r := &Report{Target: redactURL(t.BaseURL), Started: time.Now().UTC().Format(time.RFC3339),

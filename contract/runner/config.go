@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/plummock/plummock/contract"
@@ -47,9 +48,24 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.StringVar(&c.only, "only", "", "run only cases whose name matches this regular expression")
 	fs.StringVar(&c.comparePath, "compare", "", "compare with this JSON report: after the run, or with a second report given as argument")
 	fs.IntVar(&c.concurrency, "concurrency", 0, "N for the refresh race (default 20 on loopback, 5 elsewhere)")
-	fs.Float64Var(&c.rate, "rate", -1, "requests per second (default unlimited on loopback, 2 elsewhere; 0 = unlimited)")
+	c.rate = -1 // unset: chosen by the host in finish
+	fs.Func("rate", "requests per second (default unlimited on loopback, 2 elsewhere; 0 = unlimited)", func(v string) error {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 {
+			return fmt.Errorf("want a non-negative number")
+		}
+		c.rate = r
+		return nil
+	})
 	fs.BoolVar(&c.allowProduction, "allow-production", false, "allow the production host "+ProductionHost)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: plummock contract --base-url URL [flags]   (see contract/README.md)")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
 		return nil, errUsage
 	}
 	return &c, c.finish(fs.Args())

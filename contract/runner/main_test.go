@@ -161,8 +161,8 @@ func TestExitTwoWhenNothingListens(t *testing.T) {
 	if r.code != runner.ExitUsage {
 		t.Fatalf("exit %d, want 2", r.code)
 	}
-	if lines := strings.Count(strings.TrimSpace(r.stderr), "\n"); lines != 0 || !strings.Contains(r.stderr, "unreachable") {
-		t.Errorf("want a one-line 'unreachable' message, got %q", r.stderr)
+	if lines := strings.Count(strings.TrimSpace(r.stderr), "\n"); lines != 0 || !strings.Contains(r.stderr, "cannot reach") {
+		t.Errorf("want a one-line 'cannot reach' message, got %q", r.stderr)
 	}
 	if r.stdout != "" {
 		t.Errorf("stdout should be empty, got %q", r.stdout)
