@@ -14,6 +14,9 @@ type capabilities struct {
 	adminWhy string
 	jwks     *keySet
 	jwksWhy  string
+	// clockMoved: the fake's clock was found offset or frozen, so its Date headers (real time)
+	// say nothing about issue times and the admin clock is the reference instead.
+	clockMoved bool
 }
 
 // has reports whether a capability is present and, if not, why.
@@ -51,6 +54,9 @@ func (s *session) probeAdmin(ctx context.Context) (bool, string) {
 	if resp, err = s.adminCall(ctx, http.MethodGet, "/__admin/clock", nil); err != nil || resp.Status != http.StatusOK {
 		return false, "admin API refused GET /__admin/clock (is --admin-token right?)"
 	}
+	var k Clock
+	_ = json.Unmarshal(resp.Body, &k)
+	s.caps.clockMoved = k.OffsetMS != 0 || k.Frozen
 	return true, ""
 }
 
@@ -114,8 +120,10 @@ func (c *C) AdvanceClock(d time.Duration) Clock {
 }
 
 // ResetTarget restores the fake's fixtures (every token dies, the originals come back) and
-// returns the session to the credentials it started with.
+// returns the session to the credentials it started with. The clock, which a reset also resets,
+// is put back as it was.
 func (c *C) ResetTarget() {
+	before := c.clock(http.MethodGet, "", nil)
 	resp := c.Do(Request{Method: http.MethodPost, Path: "/__admin/reset", Admin: true,
 		Bearer: c.s.credentials().AdminToken})
 	if resp.Status != http.StatusOK {
@@ -124,4 +132,5 @@ func (c *C) ResetTarget() {
 	if err := c.s.restoreInitial(); err != nil {
 		c.Fatalf("%v", err)
 	}
+	c.restoreClock(before)
 }

@@ -63,12 +63,23 @@ func epochInt(raw json.RawMessage) (int64, string, error) {
 // server's Date header, and returns it decoded.
 func (c *C) TokenSet(resp *Response) TokenSet {
 	ts := c.decodeTokenSet(resp)
-	ref, tol := resp.Date, DateTolerance+resp.Received.Sub(resp.Sent)
-	if ref.IsZero() {
-		ref, tol = resp.Received, time.Minute
-	}
+	ref, tol := c.serverNow(resp)
 	c.checkExpiry(ts, ref.Truncate(time.Second), tol)
 	return ts
+}
+
+// serverNow is the server's time when it answered resp, and how far off that may be: its Date
+// header, or the fake's admin clock when that clock was found moved (the Date header follows
+// real time, the tokens follow the fake's clock), or the local clock when Date is missing.
+func (c *C) serverNow(resp *Response) (time.Time, time.Duration) {
+	rtt := resp.Received.Sub(resp.Sent)
+	switch {
+	case c.s.caps.clockMoved:
+		return c.clock(http.MethodGet, "", nil).Time(), DateTolerance + rtt
+	case resp.Date.IsZero():
+		return resp.Received, time.Minute
+	}
+	return resp.Date, DateTolerance + rtt
 }
 
 // TokenSetAt is TokenSet with the issue time known exactly (the fake's frozen clock).
