@@ -17,15 +17,19 @@ import (
 
 // adminRoutes mounts the admin API (design.md). Health is open; the rest is guarded.
 func (s *Server) adminRoutes(r *mux.Router) {
-	r.HandleFunc("/health", s.adminHealth).Methods(http.MethodGet)
-	guarded := r.NewRoute().Subrouter()
-	guarded.Use(s.guardAdmin)
-	guarded.HandleFunc("/clock", s.adminClock).Methods(http.MethodGet)
-	guarded.HandleFunc("/clock/advance", s.adminClockAdvance).Methods(http.MethodPost)
-	guarded.HandleFunc("/clock/set", s.adminClockSet).Methods(http.MethodPost)
-	guarded.HandleFunc("/clock/{action:freeze|unfreeze|reset}", s.adminClockAction).Methods(http.MethodPost)
-	guarded.HandleFunc("/reset", s.adminReset).Methods(http.MethodPost)
+	r.HandleFunc(adminPrefix+"/health", s.adminHealth).Methods(http.MethodGet)
+	guarded := func(path string, h http.HandlerFunc, methods ...string) {
+		r.Handle(adminPrefix+path, s.guardAdmin(h)).Methods(methods...)
+	}
+	guarded("/clock", s.adminClock, http.MethodGet)
+	guarded("/clock/advance", s.adminClockAdvance, http.MethodPost)
+	guarded("/clock/set", s.adminClockSet, http.MethodPost)
+	guarded("/clock/{action:freeze|unfreeze|reset}", s.adminClockAction, http.MethodPost)
+	guarded("/reset", s.adminReset, http.MethodPost)
 }
+
+// adminPrefix is where the admin API lives on the mock's listener (design.md).
+const adminPrefix = "/__admin"
 
 func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

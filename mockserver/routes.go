@@ -14,7 +14,7 @@ func (s *Server) routes() http.Handler {
 	root.PathPrefix("/chef/").Handler(http.StripPrefix("/chef", http.HandlerFunc(s.serveAPI)))
 	root.Handle("/.well-known/jwks.json", http.HandlerFunc(s.serveJWKS)).Methods(http.MethodGet, http.MethodHead)
 	if !s.opts.DisableAdmin {
-		s.adminRoutes(root.PathPrefix("/__admin").Subrouter())
+		s.adminRoutes(root)
 	}
 	root.NotFoundHandler = http.HandlerFunc(notFound)
 	root.MethodNotAllowedHandler = http.HandlerFunc(methodNotAllowed)

@@ -21,8 +21,8 @@ import (
 // serveConfig is what the serve flags say.
 type serveConfig struct {
 	addr, fixtures, key, alg, logFormat, logLevel string
-	opts                                         mockserver.Options
-	admin                                        bool
+	opts                                          mockserver.Options
+	admin                                         bool
 }
 
 func serveFlags(cfg *serveConfig) *flag.FlagSet {

@@ -147,3 +147,17 @@ type Stats struct {
 // ErrUnavailable is returned when a store's backend cannot be reached (e.g. Redis is down); the
 // mock answers 503 and recovers when the backend returns.
 var ErrUnavailable = errors.New("store: backend unavailable")
+
+// Shared is implemented by stores whose state outlives the process or spans replicas (file,
+// Redis). Through it the mock keeps its control state — clock, behaviour profile, faults,
+// scenarios — beside the tokens: each named document is opaque JSON to the store. A memory
+// store does not implement it; the mock then keeps control state in process only.
+type Shared interface {
+	// LoadShared returns the document and its version; a missing document is (nil, 0, nil).
+	LoadShared(ctx context.Context, name string) (doc []byte, version uint64, err error)
+	// SaveShared stores the document and bumps its version atomically.
+	SaveShared(ctx context.Context, name string, doc []byte) (version uint64, err error)
+	// SharedVersions returns the current version of each named document in one round trip, so
+	// a replica can tell cheaply, per request, whether it must reload anything.
+	SharedVersions(ctx context.Context, names ...string) ([]uint64, error)
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestFlagsAndEnvironment(t *testing.T) {
+	cfg, err := parseServe([]string{"--addr", "127.0.0.1:9999", "--strict"}, env(map[string]string{
+		"PLUMMOCK_ADDR": "0.0.0.0:1", "PLUMMOCK_ADMIN_TOKEN": "tok-from-env", "PLUMMOCK_USER_ACCESS_TTL": "1h",
+		"PLUMMOCK_ADMIN": "false", "PLUMMOCK_LOG_FORMAT": "json",
+	}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.addr != "127.0.0.1:9999" {
+		t.Errorf("flag did not win over env: %s", cfg.addr)
+	}
+	if cfg.opts.AdminToken != "tok-from-env" || cfg.opts.Lifetimes.UserAccess != time.Hour || !cfg.opts.DisableAdmin || !cfg.opts.Strict {
+		t.Errorf("opts = %+v", cfg.opts)
+	}
+	if cfg.opts.Lifetimes.UserRefresh != 30*24*time.Hour {
+		t.Errorf("default user refresh lifetime = %v", cfg.opts.Lifetimes.UserRefresh)
+	}
+}
+
+func TestBadConfigurationStopsStartup(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("companies:\n- id: x\n  client_id: c\n"), 0o600)
+	cases := []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--fixtures", bad}, nil, "companies[0].client_secret"},
+		{[]string{"--fixtures", filepath.Join(dir, "missing.yaml")}, nil, "--fixtures"},
+		{[]string{"--key", filepath.Join(dir, "missing.pem")}, nil, "--key"},
+		{[]string{"--log-format", "xml"}, nil, "--log-format"},
+		{nil, map[string]string{"PLUMMOCK_USER_ACCESS_TTL": "forever"}, "PLUMMOCK_USER_ACCESS_TTL"},
+		{[]string{"--user-access-ttl", "0s"}, nil, "user access lifetime"},
+		{[]string{"stray"}, nil, "unexpected argument"},
+	}
+	for _, tc := range cases {
+		var stderr bytes.Buffer
+		code := runServe(context.Background(), tc.args, env(tc.env), &bytes.Buffer{}, &stderr)
+		if code == 0 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q, want mention of %q", tc.args, code, stderr.String(), tc.want)
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"frobnicate"}, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), "unknown command") {
+		t.Errorf("exit %d %q", code, stderr.String())
+	}
+	var stdout bytes.Buffer
+	if code := run(context.Background(), []string{"version"}, &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "plummock ") {
+		t.Errorf("version: %d %q", code, stdout.String())
+	}
+}
