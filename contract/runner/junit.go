@@ -3,6 +3,8 @@ package runner
 import (
 	"encoding/xml"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,8 +55,8 @@ func junitXML(rep *contract.Report) ([]byte, error) {
 	pass, fail, skip := rep.Counts()
 	s := junitSuite{Name: "plummock contract", Tests: pass + fail + skip, Failures: fail, Skipped: skip, Timestamp: rep.Started}
 	s.Properties = append(s.Properties, junitProperty{"target", rep.Target})
-	for k, v := range rep.Capabilities {
-		s.Properties = append(s.Properties, junitProperty{"capability." + k, v})
+	for _, k := range slices.Sorted(maps.Keys(rep.Capabilities)) {
+		s.Properties = append(s.Properties, junitProperty{"capability." + k, rep.Capabilities[k]})
 	}
 	for _, c := range rep.Cases {
 		s.Cases = append(s.Cases, junitTestcase(c))
