@@ -20,7 +20,7 @@ type errorCase struct {
 
 // The "no bearer credential" answers: Plum documents invalid_request for a missing or bad
 // authorization header and invalid_token for an invalid one; either is accepted, with 401.
-var noCredential = []string{"invalid_token", "invalid_request"}
+func noCredential() []string { return []string{"invalid_token", "invalid_request"} }
 
 func errorCases() []Case {
 	var out []Case
@@ -75,17 +75,17 @@ func bearerErrors() []errorCase {
 	unknown := func(*C) string { return "Bearer " + unknownToken }
 	userAccess := func(c *C) string { return "Bearer " + c.NewUserTokens().AccessToken }
 	return []errorCase{
-		{name: "e1-missing-bearer", doc: "E1 has no Authorization header", build: e1(none), status: 401, codes: noCredential},
-		{name: "e1-empty-bearer", doc: "E1 has 'Bearer' with no token", build: e1(func(*C) string { return "Bearer " }), status: 401, codes: noCredential},
-		{name: "e1-basic-scheme", doc: "E1 uses the Basic scheme", build: e1(basicAuth), status: 401, codes: noCredential},
+		{name: "e1-missing-bearer", doc: "E1 has no Authorization header", build: e1(none), status: 401, codes: noCredential()},
+		{name: "e1-empty-bearer", doc: "E1 has 'Bearer' with no token", build: e1(func(*C) string { return "Bearer " }), status: 401, codes: noCredential()},
+		{name: "e1-basic-scheme", doc: "E1 uses the Basic scheme", build: e1(basicAuth), status: 401, codes: noCredential()},
 		{name: "e1-unknown-bearer", doc: "E1 has an unknown bearer token", build: e1(unknown), status: 401, codes: []string{"invalid_token"}},
 		{name: "e1-user-token", doc: "E1 gets a user token where a company token is required", build: e1(userAccess), status: 401, codes: []string{"invalid_token"}},
-		{name: "e4-missing-bearer", doc: "E4 has no Authorization header", build: e4(none), status: 401, codes: noCredential},
+		{name: "e4-missing-bearer", doc: "E4 has no Authorization header", build: e4(none), status: 401, codes: noCredential()},
 		{name: "e4-unknown-bearer", doc: "E4 has an unknown bearer token", build: e4(unknown), status: 401, codes: []string{"invalid_token"}},
 		{name: "e4-refresh-token-as-bearer", doc: "E4 gets a refresh token as the bearer", build: e4(func(c *C) string { return "Bearer " + c.NewUserTokens().RefreshToken }), status: 401, codes: []string{"invalid_token"}},
 		{name: "e4-tampered-token", doc: "E4 gets an access token with one character changed", build: e4(tamperedAccess), status: 401, codes: []string{"invalid_token"}},
 		{name: "e4-alg-none-token", doc: "E4 gets the access token re-signed with alg none", build: e4(algNoneAccess), status: 401, codes: []string{"invalid_token"}},
-		{name: "e8-missing-bearer", doc: "E8 has no Authorization header", build: e8(none), status: 401, codes: noCredential},
+		{name: "e8-missing-bearer", doc: "E8 has no Authorization header", build: e8(none), status: 401, codes: noCredential()},
 		{name: "e8-unknown-bearer", doc: "E8 has an unknown bearer token", build: e8(unknown), status: 401, codes: []string{"invalid_token"}},
 		{name: "e8-company-token", doc: "E8 gets the company token where a user token is required", build: e8(func(c *C) string { return "Bearer " + c.Creds().CompanyToken }), status: 401, codes: []string{"invalid_token"}},
 	}
