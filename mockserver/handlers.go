@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/apierr"
 	"github.com/plummock/plummock/mockserver/store"
 	"github.com/plummock/plummock/mockserver/tokens"
@@ -35,7 +36,7 @@ type tokenSetBody struct {
 
 // epochMillis renders a time as Plum does: epoch milliseconds, a number or a string of digits.
 func (s *Server) epochMillis(t time.Time) any {
-	if s.tokens.Policy().ExpiryAsString {
+	if s.tokens.Policy().ExpiryFormat == fixtures.ExpiryString {
 		return strconv.FormatInt(t.UnixMilli(), 10)
 	}
 	return t.UnixMilli()
@@ -107,7 +108,7 @@ func (s *Server) validateToken(w http.ResponseWriter, r *http.Request, _ []byte)
 		"access_token": v.Token, "token_type": "bearer", "expires_in": v.ExpiresIn,
 		"access_token_expiry": s.epochMillis(v.AccessExpiry),
 	}
-	if s.tokens.Policy().ValidateReportsLifetime {
+	if s.tokens.Policy().ValidateExpiresIn == fixtures.ExpiresInLifetime {
 		out["expires_in"] = v.Lifetime
 	}
 	if !v.RefreshExpiry.IsZero() {

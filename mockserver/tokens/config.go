@@ -3,6 +3,8 @@ package tokens
 import (
 	"fmt"
 	"time"
+
+	"github.com/plummock/plummock/fixtures"
 )
 
 // Lifetimes of the four kinds of token (plum-api.md's table).
@@ -32,24 +34,8 @@ func (l Lifetimes) Validate() error {
 	return nil
 }
 
-// Policy holds the behaviours Plum's pages disagree on; the zero value is plum-api.md's decision.
-type Policy struct {
-	// RefreshGrace keeps a rotated refresh token usable this long (Token Management page: 6 h).
-	RefreshGrace time.Duration `json:"refresh_grace"`
-	// RevokeFamilyOnReuse kills the whole token family when a rotated token comes back.
-	RevokeFamilyOnReuse bool `json:"revoke_family_on_reuse"`
-	// MaxActivePairs caps live token pairs per user (oldest evicted); 0 = no cap.
-	MaxActivePairs int `json:"max_active_pairs"`
-	// KillOldAccessOnCreate makes a new E1 also kill the user's earlier access tokens.
-	KillOldAccessOnCreate bool `json:"kill_old_access_on_create"`
-	// FixedRefreshExpiry keeps a family's first refresh expiry instead of a fresh one each time.
-	FixedRefreshExpiry bool `json:"fixed_refresh_expiry"`
-	// ExpiryAsString writes access_token_expiry and refresh_token_expiry as strings of digits
-	// (the Rewards API pages) instead of numbers (the Reward Points pages).
-	ExpiryAsString bool `json:"expiry_as_string"`
-	// ValidateReportsLifetime makes E4's expires_in the full lifetime instead of the seconds left.
-	ValidateReportsLifetime bool `json:"validate_reports_lifetime"`
-}
+// Policy is the behaviour profile: what the mock does where Plum's pages disagree.
+type Policy = fixtures.Profile
 
 // Config is the token service's fixed configuration.
 type Config struct {

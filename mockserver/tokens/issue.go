@@ -74,7 +74,7 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 	}
 	rot := store.Rotation{Hash: HashToken(req.RefreshToken), ClientID: req.ClientID, Kind: kind, Now: s.now()}
 	pol := s.Policy()
-	rot.Grace, rot.RevokeFamilyOnReuse = pol.RefreshGrace, pol.RevokeFamilyOnReuse
+	rot.Grace, rot.RevokeFamilyOnReuse = time.Duration(pol.RefreshGrace), pol.RevokeFamilyOnReuse
 	old, err := s.store.Refresh(ctx, rot.Hash)
 	if err == nil {
 		err = store.CheckRotation(old, rot) // fail fast before paying for a signature

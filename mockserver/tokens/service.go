@@ -33,16 +33,23 @@ func New(cfg Config, st store.Store, ks *keys.Set, clock Clock) (*Service, error
 		return nil, err
 	}
 	s := &Service{cfg: cfg, store: st, keys: ks, clock: clock, cache: newVerifyCache(verifyCacheSize)}
-	p := cfg.Policy
-	s.policy.Store(&p)
+	if err := s.SetPolicy(cfg.Policy); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
 // Policy returns the behaviour profile in force.
 func (s *Service) Policy() Policy { return *s.policy.Load() }
 
-// SetPolicy changes the behaviour profile at run time.
-func (s *Service) SetPolicy(p Policy) { s.policy.Store(&p) }
+// SetPolicy checks and changes the behaviour profile at run time; a bad profile changes nothing.
+func (s *Service) SetPolicy(p Policy) error {
+	if err := p.Normalize(); err != nil {
+		return err
+	}
+	s.policy.Store(&p)
+	return nil
+}
 
 // Lifetimes returns the configured token lifetimes.
 func (s *Service) Lifetimes() Lifetimes { return s.cfg.Lifetimes }
