@@ -229,3 +229,29 @@ func raceWithClose(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "connection reset") || strings.HasSuffix(msg, ": EOF")
 }
+
+// TestContractAgainstTheBinary is CI's run of the contract suite by URL against a separate
+// process: the whole suite must pass, none skipped (the admin URL gives it the clock).
+func TestContractAgainstTheBinary(t *testing.T) {
+	p := startBinary(t)
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "contract", "--base-url", p.base+"/chef", "--admin-url", p.base).CombinedOutput()
+	if err != nil {
+		t.Fatalf("plummock contract: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), " 0 failed, 0 skipped") {
+		t.Errorf("want every case to pass:\n%s", out)
+	}
+	t.Logf("contract run against the binary:\n%s", lastLines(string(out), 3))
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
