@@ -2,26 +2,43 @@ package mockserver
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/plummock/plummock/mockserver/tokens"
 )
 
-// b64token is RFC 6750's token68 grammar: what may follow "Bearer ".
-var b64token = regexp.MustCompile(`^[A-Za-z0-9\-._~+/]+=*$`)
-
 // bearerToken extracts the token from an Authorization header. The scheme is case-insensitive
 // (so "bearer" works); anything but exactly one well-formed token is refused before any lookup,
-// and an absurdly long header is refused without running the regexp over it.
+// and an absurdly long header is refused before it is scanned at all.
 func bearerToken(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	if len(h) > tokens.MaxTokenLength+16 || len(h) < 8 || !strings.EqualFold(h[:7], "bearer ") {
 		return "", false
 	}
 	tok := strings.TrimLeft(h[7:], " ")
-	if !b64token.MatchString(tok) {
-		return "", false
+	return tok, isToken68(tok)
+}
+
+// isToken68 is RFC 6750's b64token grammar, 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" /
+// "/" ) *"=", checked byte by byte: it runs on every authenticated call, and a loop is an order
+// of magnitude cheaper than the equivalent regexp.
+func isToken68(tok string) bool {
+	end := len(strings.TrimRight(tok, "="))
+	if end == 0 {
+		return false
 	}
-	return tok, true
+	for i := 0; i < end; i++ {
+		if !isToken68Char(tok[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isToken68Char(c byte) bool {
+	switch {
+	case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~+/", c) >= 0
 }
