@@ -1,0 +1,146 @@
+# shellcheck shell=bash
+# Functions for bench/run.sh. They use OUT, CONNS, THREADS, DURATION and PIDS from it.
+
+declare -A URL PID
+
+build() {
+  echo "# building into $OUT" >&2
+  go build -o "$OUT/plummock" ./cmd/plummock
+  go build -o "$OUT/baseline" ./bench/baseline
+  go build -o "$OUT/load" ./bench/load
+  : >"$OUT/results.tsv"
+}
+
+# write_fixtures FILE N: one company whose N Super Admins give each load worker a user (and so a
+# refresh chain) of its own.
+write_fixtures() {
+  {
+    echo "companies:"
+    echo "  - {id: bench, name: Bench, client_id: bench-client, client_secret: bench-secret,"
+    echo "     access_tokens: [bench-company-token], refresh_tokens: [bench-company-refresh], users: ["
+    for i in $(seq 0 $(($2 - 1))); do echo "       {email: admin$i@bench.example, super_admin: true, balance: 100},"; done
+    echo "     ]}"
+  } >"$1"
+}
+
+# have_wrk installs Debian's wrk when it is missing and we may (CI runs as root); else the Go
+# generator measures alone.
+have_wrk() {
+  command -v wrk >/dev/null && return 0
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    (apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }) >/dev/null 2>&1 || true
+  fi
+  command -v wrk >/dev/null
+}
+
+# start_server NAME BINARY ARGS...: starts it on a free loopback port and waits for its address.
+start_server() {
+  local name=$1 bin=$2
+  shift 2
+  "$bin" "$@" --addr 127.0.0.1:0 >"$OUT/$name.out" 2>/dev/null &
+  PID[$name]=$!
+  PIDS+=($!)
+  for _ in $(seq 1 200); do
+    URL[$name]=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$OUT/$name.out" | head -1)
+    [[ -n ${URL[$name]} ]] && return 0
+    sleep 0.05
+  done
+  echo "server $name did not start" >&2
+  return 1
+}
+
+rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
+
+record_idle() {
+  sleep 1
+  for name in "${!PID[@]}"; do echo "idle $name $(rss_kb "${PID[$name]}")" >>"$OUT/results.tsv"; done
+}
+
+# measure ROW SERVER MODE ROUND: one measurement by each tool, appended to results.tsv.
+measure() {
+  local row=$1 server=$2 mode=$3 round=$4 base=${URL[$2]} line
+  line=$(timeout 120 "$OUT/load" -url "$base" -mode "$mode" -c "$CONNS" -d "$DURATION" \
+    -company-token bench-company-token -user-format 'admin%d@bench.example')
+  read -r rps p50 p99 _ errs <<<"$line"
+  echo "$row go $round $rps $p50 $p99 $errs $(rss_kb "${PID[$server]}")" >>"$OUT/results.tsv"
+  if command -v wrk >/dev/null && [[ $mode != e2 ]]; then
+    line=$(run_wrk "$base" "$mode")
+    echo "$row wrk $round $line $(rss_kb "${PID[$server]}")" >>"$OUT/results.tsv"
+  fi
+}
+
+# run_wrk BASE MODE prints "rps p50_ms p99_ms errors" from one wrk run.
+run_wrk() {
+  local base=$1 mode=$2 script="$OUT/$2.lua" url=$1/ token
+  case $mode in
+  e1) url=$base/chef/v1/oauth/token/create/user
+    lua_post "$script" bench-company-token '{"user_input":"admin0@bench.example","scope":"user_session"}' ;;
+  e4) url=$base/chef/v1/oauth/token
+    token=$(user_token "$base"); lua_post "$script" "$token" "" GET ;;
+  e8) url=$base/chef/v1/oauth/api
+    token=$(user_token "$base")
+    lua_post "$script" "$token" '{"query":"storesAdmin.query.user_balance","tag":"storeAdmin","variables":{"user_data":{"email":"admin0@bench.example"}}}' ;;
+  *) echo "" >"$script" ;;
+  esac
+  timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$script" "$url" | parse_wrk
+}
+
+# lua_post FILE TOKEN BODY [METHOD] writes a wrk script for one fixed request.
+lua_post() {
+  local method=${4:-POST}
+  {
+    echo "wrk.method = \"$method\""
+    echo "wrk.headers[\"Authorization\"] = \"Bearer $2\""
+    if [[ -n $3 ]]; then
+      echo "wrk.headers[\"Content-Type\"] = \"application/json\""
+      echo "wrk.body = '$3'"
+    fi
+  } >"$1"
+}
+
+user_token() {
+  curl -s -X POST "$1/chef/v1/oauth/token/create/user" -H 'Authorization: Bearer bench-company-token' \
+    -H 'Content-Type: application/json' -d '{"user_input":"admin0@bench.example","scope":"user_session"}' |
+    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
+}
+
+# parse_wrk turns wrk --latency output into "rps p50_ms p99_ms errors".
+parse_wrk() {
+  awk '
+    function msec(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = msec($2) } $1 == "99%" { p99 = msec($2) }
+    /Non-2xx/ { errs += $NF }
+    /Socket errors/ { gsub(/,/, ""); errs += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errs }'
+}
+
+report() {
+  echo
+  echo "== $(date -u +%FT%TZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); -c$CONNS -d$DURATION, $ROUNDS round(s)"
+  "$OUT/load" -report "$OUT/results.tsv"
+}
+
+startup_time() { "$OUT/load" -startup "$OUT/plummock"; }
+
+# soak DURATION: a fresh mock under the mixed load; resident memory sampled every 30 s.
+soak() {
+  start_server soak "$OUT/plummock" serve --fixtures "$OUT/fixtures.yaml"
+  sleep 1
+  local pid=${PID[soak]} start
+  start=$(rss_kb "$pid")
+  echo "== soak $1: mixed load (10% E1, 30% E2, 60% E4), -c$CONNS"
+  echo "t=0s rss=$((start / 1024)) MB"
+  "$OUT/load" -url "${URL[soak]}" -mode mix -c "$CONNS" -d "$1" -company-token bench-company-token \
+    -user-format 'admin%d@bench.example' >"$OUT/soak.out" &
+  local load=$! t=0
+  while kill -0 "$load" 2>/dev/null; do
+    sleep 30; t=$((t + 30))
+    kill -0 "$load" 2>/dev/null && echo "t=${t}s rss=$(($(rss_kb "$pid") / 1024)) MB"
+  done
+  wait "$load"
+  local end
+  end=$(rss_kb "$pid")
+  echo "soak: req/s p50 p99 requests errors = $(cat "$OUT/soak.out")"
+  echo "soak: RSS $((start / 1024)) MB -> $((end / 1024)) MB, growth $(((end - start) / 1024)) MB"
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// A results file has one line per measurement, written by bench/lib.sh:
+//
+//	row tool round rps p50_ms p99_ms errors rss_kb
+//
+// and "idle server rss_kb" lines for each server's resident memory before any load.
+
+// sample is one measurement.
+type sample struct{ rps, p50, p99, errors, rssKB float64 }
+
+// key names one row of the table: an endpoint measured by one tool.
+type key struct{ row, tool string }
+
+func readResults(path string) (map[key][]sample, []key, map[string]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer f.Close()
+	samples, idle := map[key][]sample{}, map[string]float64{}
+	var order []key
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		if len(fs) == 3 && fs[0] == "idle" {
+			idle[fs[1]], _ = strconv.ParseFloat(fs[2], 64)
+			continue
+		}
+		if len(fs) != 8 {
+			continue
+		}
+		k := key{fs[0], fs[1]}
+		if _, seen := samples[k]; !seen {
+			order = append(order, k)
+		}
+		var v [5]float64
+		for i, s := range fs[3:] {
+			v[i], _ = strconv.ParseFloat(s, 64)
+		}
+		samples[k] = append(samples[k], sample{v[0], v[1], v[2], v[3], v[4]})
+	}
+	return samples, order, idle, sc.Err()
+}
+
+// median of one field over the rounds.
+func median(ss []sample, get func(sample) float64) float64 {
+	vs := make([]float64, len(ss))
+	for i, s := range ss {
+		vs[i] = get(s)
+	}
+	sort.Float64s(vs)
+	if len(vs) == 0 {
+		return 0
+	}
+	if len(vs)%2 == 1 {
+		return vs[len(vs)/2]
+	}
+	return (vs[len(vs)/2-1] + vs[len(vs)/2]) / 2
+}
+
+// baselineOf is the yardstick of a row: signing rows against the bare signing handler, the
+// others against the plain handler.
+func baselineOf(row string) string {
+	if strings.HasPrefix(row, "E1") || strings.HasPrefix(row, "E2") {
+		return "sign"
+	}
+	return "plain"
+}
+
+func printReport(w io.Writer, path string) error {
+	samples, order, idle, err := readResults(path)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "endpoint\ttool\trounds\treq/s\tp50 ms\tp99 ms\terrors\tRSS MB\tvs plain\tvs sign\t")
+	for _, k := range order {
+		ss := samples[k]
+		rps := median(ss, func(s sample) float64 { return s.rps })
+		ratio := func(base string) string {
+			b := median(samples[key{base, k.tool}], func(s sample) float64 { return s.rps })
+			if b == 0 {
+				return "-"
+			}
+			mark := ""
+			if baselineOf(k.row) == base {
+				mark = "*"
+			}
+			return fmt.Sprintf("%.0f%%%s", 100*rps/b, mark)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.0f\t%.1f\t%s\t%s\t\n", k.row, k.tool, len(ss), rps,
+			median(ss, func(s sample) float64 { return s.p50 }), median(ss, func(s sample) float64 { return s.p99 }),
+			median(ss, func(s sample) float64 { return s.errors }), median(ss, func(s sample) float64 { return s.rssKB })/1024,
+			ratio("plain"), ratio("sign"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "(medians over the rounds; * marks the ratio each target is judged by; RSS after the load)")
+	var names []string
+	for n := range idle {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "idle RSS %-12s %.1f MB\n", n, idle[n]/1024)
+	}
+	return nil
+}

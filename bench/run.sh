@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bench/run.sh: measures plummock's hot paths and the two baselines in one run, with the same load
+# generators, and prints requests/s, p50, p99, resident memory and the ratios to the baselines.
+#
+#   bench/run.sh                      # wrk -t2 -c50 -d10s and the Go generator, 3 rounds, medians
+#   DURATION=2s ROUNDS=1 bench/run.sh # quick (CI)
+#   ALGS="RS256 ES256 EdDSA" bench/run.sh   # also E1/E2 with --key generate --alg ...
+#   BORING=1 bench/run.sh             # also E1/E2 with a GOEXPERIMENT=boringcrypto build
+#   SOAK=10m bench/run.sh             # then a soak: mixed E1/E2/E4 load, RSS sampled every 30 s
+#
+# Only 127.0.0.1 is loaded; every load loop is bounded by DURATION. Every server it starts is
+# stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s} CONNS=${CONNS:-50} THREADS=${THREADS:-2} ROUNDS=${ROUNDS:-3}
+ALGS=${ALGS:-} BORING=${BORING:-} SOAK=${SOAK:-}
+OUT=$(mktemp -d /tmp/plummock-bench.XXXXXX)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+
+source bench/lib.sh
+
+build
+write_fixtures "$OUT/fixtures.yaml" "$CONNS"
+have_wrk || echo "# wrk not available: Go load generator only" >&2
+
+# Start every server once; rounds interleave the targets so background noise spreads evenly.
+start_server plain "$OUT/baseline" -mode plain
+start_server sign "$OUT/baseline" -mode sign
+start_server mock "$OUT/plummock" serve --fixtures "$OUT/fixtures.yaml" --log-level info
+for alg in $ALGS; do
+  start_server "mock-$alg" "$OUT/plummock" serve --fixtures "$OUT/fixtures.yaml" --key generate --alg "$alg"
+done
+if [[ -n "$BORING" ]]; then
+  GOEXPERIMENT=boringcrypto go build -o "$OUT/plummock-boring" ./cmd/plummock
+  start_server mock-boring "$OUT/plummock-boring" serve --fixtures "$OUT/fixtures.yaml"
+fi
+record_idle
+
+ROWS=("plain plain plain" "sign sign plain" "E1 mock e1" "E2 mock e2" "E4 mock e4" "E8 mock e8")
+for alg in $ALGS; do ROWS+=("E1-$alg mock-$alg e1" "E2-$alg mock-$alg e2"); done
+[[ -n "$BORING" ]] && ROWS+=("E1-boring mock-boring e1" "E2-boring mock-boring e2")
+
+for round in $(seq 1 "$ROUNDS"); do
+  echo "# round $round/$ROUNDS" >&2
+  for row in "${ROWS[@]}"; do measure $row "$round"; done
+done
+
+report
+startup_time
+[[ -n "$SOAK" ]] && soak "$SOAK"
+exit 0
