@@ -1,6 +1,7 @@
 package jsonbody
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -55,11 +56,47 @@ func TestReadStopsAtLimit(t *testing.T) {
 	}
 }
 
+// FuzzCheck runs the scanner against the encoding/json reference on arbitrary bytes: neither may
+// panic, both must accept and refuse the same bodies, and an accepted body must decode with
+// encoding/json.
 func FuzzCheck(f *testing.F) {
-	for _, s := range []string{`{"a":"b"}`, `{"a":{"b":[1,"x",null,true]}}`, `{"a":1,"a":2}`, `{`, ``, "\xff"} {
+	for _, s := range []string{`{"a":"b"}`, `{"a":{"b":[1,"x",null,true]}}`, `{"a":1,"a":2}`, `{`, ``, "\xff",
+		`{"a":"\u0000"}`, `{"\u0061":1,"a":2}`, `{"a":"\ud800\udc00"}`, `{"a":-0.5e+10}`, `{"a":01}`, `{} x`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_ = Check(b) // must not panic
+		got, want := Check(b), referenceCheck(b)
+		if (got == nil) != (want == nil) {
+			t.Fatalf("%q: scanner says %v, reference says %v", b, got, want)
+		}
+		if got == nil && !json.Valid(b) {
+			t.Fatalf("%q accepted but not valid JSON", b)
+		}
+		var p *Problem
+		if got != nil && !errors.As(got, &p) {
+			t.Fatalf("%q: error %v is not a *Problem", b, got)
+		}
 	})
+}
+
+// e8Body is the largest body a Plum client sends on the hot path.
+const e8Body = `{"query":"storesAdmin.query.user_balance","tag":"storeAdmin","variables":{"user_data":{"email":"admin@demo.example","phone":null}}}`
+
+func BenchmarkCheck(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Check([]byte(e8Body)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckReference is the encoding/json implementation the scanner replaced.
+func BenchmarkCheckReference(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := referenceCheck([]byte(e8Body)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
