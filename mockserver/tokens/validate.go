@@ -52,14 +52,18 @@ func (s *Service) lookup(ctx context.Context, bearer string) (store.AccessToken,
 	if bearer == "" || len(bearer) > MaxTokenLength {
 		return store.AccessToken{}, fmt.Errorf("%w: malformed token", ErrInvalidToken)
 	}
-	id := staticID(bearer)
-	var claims *Claims
+	var (
+		id     string
+		claims *Claims
+	)
 	if strings.Count(bearer, ".") == 2 {
 		var err error
 		if claims, err = s.verify(bearer); err != nil {
 			return store.AccessToken{}, err
 		}
 		id = claims.ID
+	} else {
+		id = staticID(bearer) // hashed only when needed: a JWT is looked up by its jti
 	}
 	rec, err := s.store.Access(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
