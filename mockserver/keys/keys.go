@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -35,11 +36,13 @@ type Set struct {
 	mu        sync.RWMutex
 	active    *Key
 	published []*Key
+	// signing admits as many concurrent signatures as there are cores (see Sign).
+	signing chan struct{}
 }
 
 // NewSet starts a key set with one active key.
 func NewSet(active *Key) *Set {
-	return &Set{active: active, published: []*Key{active}}
+	return &Set{active: active, published: []*Key{active}, signing: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 // Active returns the key that signs new tokens.

