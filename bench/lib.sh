@@ -74,7 +74,7 @@ run_wrk() {
   local base=$1 mode=$2 script="$OUT/$2.lua" url=$1/ token
   case $mode in
   e1) url=$base/chef/v1/oauth/token/create/user
-    lua_post "$script" bench-company-token '{"user_input":"admin0@bench.example","scope":"user_session"}' ;;
+    lua_e1 "$script" ;;
   e4) url=$base/chef/v1/oauth/token
     token=$(user_token "$base"); lua_post "$script" "$token" "" GET ;;
   e8) url=$base/chef/v1/oauth/api
@@ -96,6 +96,21 @@ lua_post() {
       echo "wrk.body = '$3'"
     fi
   } >"$1"
+}
+
+# lua_e1 FILE writes a wrk script for E1 that cycles through the Super Admins, as the Go
+# generator's workers do (E1 supersedes the user's earlier families; see BENCHMARKS.md).
+lua_e1() {
+  cat >"$1" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer bench-company-token"
+wrk.headers["Content-Type"] = "application/json"
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, '{"user_input":"admin' .. (n % $CONNS) .. '@bench.example","scope":"user_session"}')
+end
+LUA
 }
 
 user_token() {
