@@ -23,6 +23,8 @@ type TokenSet struct {
 // CreateUserTokens is E1: a company token buys a user token set for one of its Super Admins.
 // The user's earlier refresh tokens die at once.
 func (s *Service) CreateUserTokens(ctx context.Context, companyBearer, email, scope string) (TokenSet, error) {
+	s.wholesale.RLock()
+	defer s.wholesale.RUnlock()
 	p, err := s.Authenticate(ctx, companyBearer, store.KindCompany)
 	if err != nil {
 		return TokenSet{}, err

@@ -101,6 +101,8 @@ func (s *Service) ClearBlocks() {
 
 // RunScenario reproduces one of Plum's documented invalidations.
 func (s *Service) RunScenario(ctx context.Context, name string, req ScenarioRequest) (ScenarioResult, error) {
+	s.wholesale.Lock()
+	defer s.wholesale.Unlock()
 	c, err := s.company(ctx, req.Company)
 	if err != nil {
 		return ScenarioResult{}, fmt.Errorf("%w: company: no company %q", ErrInvalidRequest, req.Company)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,6 +27,12 @@ type Service struct {
 	policy atomic.Pointer[Policy]
 	cache  *verifyCache
 	blocks *blocks
+	// wholesale orders E1 against the operations that kill tokens wholesale (Reset,
+	// RunScenario): an E1 that authenticated its company token before a password reset must not
+	// store its new pair after it. E1s share it; a kill waits for the E1s in flight (each a
+	// signature, about a millisecond). Refresh needs no part in it: the store's Rotate
+	// re-checks the presented token atomically.
+	wholesale sync.RWMutex
 }
 
 // New returns a service; call Reset to load fixtures before serving.
@@ -62,6 +69,8 @@ func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Second) }
 // Reset replaces all state with set: every token issued so far dies, scenario blocks are
 // lifted, the fixture tokens live again with fresh lifetimes from the mock's current time.
 func (s *Service) Reset(ctx context.Context, set *fixtures.Set) error {
+	s.wholesale.Lock()
+	defer s.wholesale.Unlock()
 	s.cache.clear()
 	s.ClearBlocks()
 	if err := s.store.Reset(ctx, set, s.seed(set)); err != nil {
