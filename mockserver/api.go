@@ -125,6 +125,9 @@ func needsBearer(op *openapi3.Operation) bool {
 
 // validateRequest checks the request against the spec and names the offending field.
 func (s *Server) validateRequest(r *http.Request, req *request) *apierr.Error {
+	if nothingToValidate(req.route) {
+		return nil
+	}
 	r.Body = io.NopCloser(bytes.NewReader(req.body))
 	in := &openapi3filter.RequestValidationInput{
 		Request: r, PathParams: req.params, Route: req.route,
@@ -135,6 +138,13 @@ func (s *Server) validateRequest(r *http.Request, req *request) *apierr.Error {
 		return nil
 	}
 	return apierr.BadRequest(describeValidation(err))
+}
+
+// nothingToValidate reports an operation with no parameters and no body (E4): kin-openapi
+// would only re-check the Authorization header that admit and the domain already check, at
+// a fifth of the cost of the whole call.
+func nothingToValidate(route *routers.Route) bool {
+	return route.Operation.RequestBody == nil && len(route.Operation.Parameters) == 0 && len(route.PathItem.Parameters) == 0
 }
 
 // describeValidation turns kin-openapi's error into a short description naming the field,
