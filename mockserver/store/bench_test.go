@@ -31,8 +31,9 @@ func newMemory(b testing.TB, limits Limits) *Memory {
 
 // BenchmarkIssueSameSubject is E1 for one user after `prior` earlier E1s for that user (E1
 // supersedes the user's earlier families): the cost of an issue as a long test run goes on.
+// (Measured once with 50000 prior: 11 ms an issue, under the store lock; see BENCHMARKS.md.)
 func BenchmarkIssueSameSubject(b *testing.B) {
-	for _, prior := range []int{0, 1000, 10000, 50000} {
+	for _, prior := range []int{0, 1000, 5000} {
 		b.Run(fmt.Sprintf("prior=%d", prior), func(b *testing.B) {
 			m := newMemory(b, Limits{})
 			opts := IssueOptions{SupersedeRefresh: true}
