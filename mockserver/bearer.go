@@ -35,10 +35,16 @@ func isToken68(tok string) bool {
 	return true
 }
 
+// token68Lo and token68Hi are bit sets of the token68 characters below and above 64: one shift
+// and mask per byte, no table to keep in a package variable.
+const (
+	token68Lo uint64 = 1<<'-' | 1<<'.' | 1<<'/' | 0x3ff<<'0' | 1<<'+'
+	token68Hi uint64 = 0x3ffffff<<('A'-64) | 0x3ffffff<<('a'-64) | 1<<('_'-64) | 1<<('~'-64)
+)
+
 func isToken68Char(c byte) bool {
-	switch {
-	case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-		return true
+	if c < 64 {
+		return token68Lo>>c&1 == 1
 	}
-	return strings.IndexByte("-._~+/", c) >= 0
+	return c < 128 && token68Hi>>(c-64)&1 == 1
 }
