@@ -84,9 +84,12 @@ func TestRefreshRacingAdminResetLeavesNothingAlive(t *testing.T) {
 	var sets []reply
 	var fiveXX, wins atomic.Int64
 	var wg sync.WaitGroup
-	for i := range 8 {
-		first := createFor(t, ts.URL, fmt.Sprintf("admin%d@demo.example", i))
-		sets = append(sets, first)
+	firsts := make([]reply, 8)
+	for i := range firsts {
+		firsts[i] = createFor(t, ts.URL, fmt.Sprintf("admin%d@demo.example", i))
+	}
+	sets = append(sets, firsts...)
+	for _, first := range firsts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
