@@ -1,11 +1,13 @@
 package mockserver
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -26,6 +28,8 @@ func (s *Server) adminRoutes(r *mux.Router) {
 	guarded("/clock/set", s.adminClockSet, http.MethodPost)
 	guarded("/clock/{action:freeze|unfreeze|reset}", s.adminClockAction, http.MethodPost)
 	guarded("/reset", s.adminReset, http.MethodPost)
+	s.controlRoutes(guarded)
+	s.inspectRoutes(guarded)
 }
 
 // adminPrefix is where the admin API lives on the mock's listener (design.md).
@@ -179,17 +183,22 @@ func decodeAdmin(w http.ResponseWriter, r *http.Request, into any) bool {
 		writeError(w, apierr.BadRequest(err.Error()))
 		return false
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		writeError(w, apierr.BadRequest(describeDecode(err)))
+	if err := strictDecode(body, into); err != nil {
+		writeError(w, apierr.BadRequest(describeDecode(err, body, into)))
 		return false
 	}
 	return true
 }
 
-// describeDecode names the field in an encoding/json error.
-func describeDecode(err error) string {
+func strictDecode(body []byte, into any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	return dec.Decode(into)
+}
+
+// describeDecode names the field in an encoding/json error. A value's own decoding error (a bad
+// duration, say) does not name its field, so each field is then decoded alone to find it.
+func describeDecode(err error, body []byte, into any) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return te.Field + ": must be " + te.Type.String()
@@ -197,6 +206,15 @@ func describeDecode(err error) string {
 	msg := err.Error()
 	if strings.HasPrefix(msg, "json: unknown field ") {
 		return strings.TrimPrefix(msg, "json: unknown field ") + ": unknown field"
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) == nil {
+		for name, raw := range fields {
+			one, _ := json.Marshal(map[string]json.RawMessage{name: raw})
+			if fieldErr := strictDecode(one, reflect.New(reflect.TypeOf(into).Elem()).Interface()); fieldErr != nil {
+				return name + ": " + fieldErr.Error()
+			}
+		}
 	}
 	return "request body: " + msg
 }
