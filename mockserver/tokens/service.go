@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,6 +27,7 @@ type Service struct {
 	policy atomic.Pointer[Policy]
 	cache  *verifyCache
 	blocks *blocks
+	adopt  sync.Mutex // serialises offline refresh-token adoption
 }
 
 // New returns a service; call Reset to load fixtures before serving.

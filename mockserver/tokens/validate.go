@@ -62,6 +62,9 @@ func (s *Service) lookup(ctx context.Context, bearer string) (store.AccessToken,
 		id = claims.ID
 	}
 	rec, err := s.store.Access(ctx, id)
+	if errors.Is(err, store.ErrNotFound) && claims != nil {
+		return s.offlineAccess(ctx, claims)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return store.AccessToken{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
 	}
@@ -113,6 +116,9 @@ func (s *Service) parse(raw string) (*Claims, error) {
 	}
 	if claims.ID == "" || claims.Subject == "" || claims.IssuedAt == nil {
 		return nil, errors.New("missing jti, sub or iat")
+	}
+	if claims.Use != "" && claims.Use != "refresh" {
+		return nil, errors.New("unknown token use")
 	}
 	return claims, nil
 }
