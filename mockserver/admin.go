@@ -20,13 +20,19 @@ import (
 // adminRoutes mounts the admin API (design.md). Health is open; the rest is guarded.
 func (s *Server) adminRoutes(r *mux.Router) {
 	r.HandleFunc(adminPrefix+"/health", s.adminHealth).Methods(http.MethodGet)
+	s.adminEndpoints = append(s.adminEndpoints, "GET /health")
 	guarded := func(path string, h http.HandlerFunc, methods ...string) {
 		r.Handle(adminPrefix+path, s.guardAdmin(h)).Methods(methods...)
+		for _, m := range methods {
+			s.adminEndpoints = append(s.adminEndpoints, m+" "+path)
+		}
 	}
 	guarded("/clock", s.adminClock, http.MethodGet)
 	guarded("/clock/advance", s.adminClockAdvance, http.MethodPost)
 	guarded("/clock/set", s.adminClockSet, http.MethodPost)
-	guarded("/clock/{action:freeze|unfreeze|reset}", s.adminClockAction, http.MethodPost)
+	for _, action := range []string{"freeze", "unfreeze", "reset"} {
+		guarded("/clock/"+action, s.adminClockAction(action), http.MethodPost)
+	}
 	guarded("/reset", s.adminReset, http.MethodPost)
 	s.controlRoutes(guarded)
 	s.inspectRoutes(guarded)
@@ -145,14 +151,16 @@ func (s *Server) adminClockSet(w http.ResponseWriter, r *http.Request) {
 	s.writeClock(w, s.clock.Set(t))
 }
 
-func (s *Server) adminClockAction(w http.ResponseWriter, r *http.Request) {
-	switch mux.Vars(r)["action"] {
-	case "freeze":
-		s.writeClock(w, s.clock.Freeze())
-	case "unfreeze":
-		s.writeClock(w, s.clock.Unfreeze())
-	default:
-		s.writeClock(w, s.clock.Reset())
+func (s *Server) adminClockAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		switch action {
+		case "freeze":
+			s.writeClock(w, s.clock.Freeze())
+		case "unfreeze":
+			s.writeClock(w, s.clock.Unfreeze())
+		default:
+			s.writeClock(w, s.clock.Reset())
+		}
 	}
 }
 

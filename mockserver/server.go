@@ -64,6 +64,9 @@ type Server struct {
 	journal    *journal.Journal
 	cors       *corsPolicy
 	profile    tokens.Policy // the start-up profile, restored by a reset
+	// adminEndpoints lists "METHOD /path" of every admin route, so a test can hold admin.yaml
+	// to what is served.
+	adminEndpoints []string
 }
 
 // New builds a server and loads its fixtures.
