@@ -93,3 +93,17 @@ func TestOfflineRefusals(t *testing.T) {
 		t.Errorf("offline token accepted by a mock with other fixtures: %v", err)
 	}
 }
+
+func TestBlocksRoundTrip(t *testing.T) {
+	svc, _ := newTestService(t)
+	svc.RunScenario(context.Background(), ScenarioIPNotAllowed, ScenarioRequest{Company: "demo"})
+	svc.RunScenario(context.Background(), ScenarioUserDisabled, ScenarioRequest{Company: "demo", User: "admin@demo.example"})
+	other, _ := newTestService(t)
+	other.RestoreBlocks(svc.Blocks())
+	if got := other.Blocks(); len(got) != 2 || got[0].Reason != ReasonIPNotAllowed || got[1].User != "admin@demo.example" {
+		t.Fatalf("blocks = %+v", got)
+	}
+	if _, err := other.Validate(context.Background(), "demo-company-token"); !errors.Is(err, ErrIPNotAllowed) {
+		t.Errorf("restored block not applied: %v", err)
+	}
+}
