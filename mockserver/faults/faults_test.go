@@ -115,3 +115,21 @@ func TestRateLimitPerMockMinute(t *testing.T) {
 		t.Error("clear kept limits")
 	}
 }
+
+func TestSnapshotRestoreRoundTrip(t *testing.T) {
+	a := NewSet(nil)
+	a.Add(Rule{Operation: "*", Preset: "503", Count: 3})
+	a.SetRateLimit(RateLimit{Operation: "validateToken", PerMinute: 5})
+	a.Decide("callApi", now)
+	b := NewSet(nil)
+	b.Restore(a.Snapshot())
+	if got := b.List(); len(got) != 1 || got[0].Remaining != 2 || got[0].ID != "f1" {
+		t.Fatalf("rules = %+v", got)
+	}
+	if got := b.RateLimits(); len(got) != 1 || got[0].PerMinute != 5 {
+		t.Fatalf("limits = %+v", got)
+	}
+	if r, _ := b.Add(Rule{Operation: "*", Preset: "500", Count: 1}); r.ID != "f2" {
+		t.Errorf("ids restart: %s", r.ID)
+	}
+}

@@ -4,7 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/plummock/plummock/fixtures"
 )
+
+// Duration is written as "2s" in JSON (the fixtures' duration type).
+type Duration = fixtures.Duration
 
 // FieldError names the field of a rule that is wrong.
 type FieldError struct {
@@ -82,21 +87,5 @@ func (r *Rule) resolveAnswer() error {
 	if !json.Valid(r.Body) {
 		return &FieldError{"body", "must be JSON"}
 	}
-	return nil
-}
-
-// Duration is a time.Duration written as "2s" in JSON.
-type Duration time.Duration
-
-// MarshalText implements encoding.TextMarshaler.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("not a duration such as \"2s\": %q", b)
-	}
-	*d = Duration(v)
 	return nil
 }

@@ -81,6 +81,9 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 	pol := s.Policy()
 	rot.Grace, rot.RevokeFamilyOnReuse = time.Duration(pol.RefreshGrace), pol.RevokeFamilyOnReuse
 	old, err := s.store.Refresh(ctx, rot.Hash)
+	if errors.Is(err, store.ErrNotFound) && s.adoptOffline(ctx, req.RefreshToken) == nil {
+		old, err = s.store.Refresh(ctx, rot.Hash)
+	}
 	if err == nil {
 		err = s.blocks.check(old.Grant.CompanyID, userOf(old.Grant))
 	}

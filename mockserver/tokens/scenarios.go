@@ -57,10 +57,10 @@ func (b *blocks) check(companyID, email string) error {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if reason, ok := b.companies[companyID]; ok {
-		return revocationError(reason, ErrInvalidToken)
+		return blockError(reason)
 	}
 	if reason, ok := b.users[companyID+"/"+email]; ok && email != "" {
-		return revocationError(reason, ErrInvalidToken)
+		return blockError(reason)
 	}
 	return nil
 }
@@ -174,4 +174,18 @@ func (s *Service) regenerate(ctx context.Context, companyID, clientID string, no
 	}
 	res.Tokens = &set
 	return nil
+}
+
+// RestoreBlocks replaces the refusals in force, e.g. with those another replica set.
+func (s *Service) RestoreBlocks(list []Block) {
+	s.blocks.mu.Lock()
+	defer s.blocks.mu.Unlock()
+	s.blocks.companies, s.blocks.users = map[string]string{}, map[string]string{}
+	for _, b := range list {
+		if b.User == "" {
+			s.blocks.companies[b.Company] = b.Reason
+		} else {
+			s.blocks.users[b.Company+"/"+b.User] = b.Reason
+		}
+	}
 }

@@ -33,6 +33,7 @@ type Service struct {
 	// signature, about a millisecond). Refresh needs no part in it: the store's Rotate
 	// re-checks the presented token atomically.
 	wholesale sync.RWMutex
+	adopt     sync.Mutex // serialises offline refresh-token adoption
 }
 
 // New returns a service; call Reset to load fixtures before serving.

@@ -32,14 +32,15 @@ func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Ki
 	if err != nil {
 		return Principal{}, err
 	}
-	if !rec.Revoked.Alive() {
-		return Principal{}, fmt.Errorf("%w: revoked (%s)", revocationError(rec.Revoked.Reason, ErrInvalidToken), rec.Revoked.Reason)
-	}
+
 	if !s.clock.Now().Before(rec.ExpiresAt) {
 		return Principal{}, fmt.Errorf("%w: expired", ErrInvalidToken)
 	}
 	if err := s.blocks.check(rec.Grant.CompanyID, userOf(rec.Grant)); err != nil {
 		return Principal{}, err
+	}
+	if !rec.Revoked.Alive() {
+		return Principal{}, fmt.Errorf("%w: revoked (%s)", revocationError(rec.Revoked.Reason, ErrInvalidToken), rec.Revoked.Reason)
 	}
 	if want != "" && rec.Grant.Kind != want {
 		return Principal{}, fmt.Errorf("%w: a %s token is required", ErrInvalidToken, want)
@@ -66,6 +67,9 @@ func (s *Service) lookup(ctx context.Context, bearer string) (store.AccessToken,
 		id = staticID(bearer) // hashed only when needed: a JWT is looked up by its jti
 	}
 	rec, err := s.store.Access(ctx, id)
+	if errors.Is(err, store.ErrNotFound) && claims != nil {
+		return s.offlineAccess(ctx, claims)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return store.AccessToken{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
 	}
@@ -117,6 +121,9 @@ func (s *Service) parse(raw string) (*Claims, error) {
 	}
 	if claims.ID == "" || claims.Subject == "" || claims.IssuedAt == nil {
 		return nil, errors.New("missing jti, sub or iat")
+	}
+	if claims.Use != "" && claims.Use != "refresh" {
+		return nil, errors.New("unknown token use")
 	}
 	return claims, nil
 }
