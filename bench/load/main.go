@@ -102,9 +102,16 @@ func run(cfg config) (result, error) {
 func summarize(workers []*worker, elapsed time.Duration) result {
 	res := result{elapsed: elapsed}
 	var all []time.Duration
+	statuses := map[int]int{}
 	for _, w := range workers {
 		all = append(all, w.latencies...)
 		res.errors += w.errors
+		for s, n := range w.statuses {
+			statuses[s] += n
+		}
+	}
+	if len(statuses) > 0 {
+		fmt.Fprintf(os.Stderr, "load: errors by status: %v\n", statuses)
 	}
 	res.requests = len(all)
 	if len(all) == 0 {
@@ -121,6 +128,7 @@ type worker struct {
 	next      func(prev []byte) (*http.Request, error)
 	latencies []time.Duration
 	errors    int
+	statuses  map[int]int // of the errors: HTTP status, 0 for a transport error
 	prev      []byte
 }
 
@@ -139,6 +147,7 @@ func (w *worker) loop(ctx context.Context) {
 		w.latencies = append(w.latencies, time.Since(t0))
 		if err != nil || status != http.StatusOK {
 			w.errors++
+			w.statuses[status]++
 			continue
 		}
 		w.prev = body

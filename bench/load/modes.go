@@ -10,7 +10,7 @@ import (
 // own Super Admin through E1 (not measured); E2 then presents each answer's refresh token in
 // the next request, so every request rotates a token exactly once.
 func newWorker(c *http.Client, cfg config, i int) (*worker, error) {
-	w := &worker{client: c}
+	w := &worker{client: c, statuses: map[int]int{}}
 	user := fmt.Sprintf(cfg.users, i)
 	create := func() (*http.Request, error) {
 		return post(cfg.base+"/chef/v1/oauth/token/create/user", cfg.token,
