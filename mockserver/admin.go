@@ -1,11 +1,13 @@
 package mockserver
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -18,14 +20,22 @@ import (
 // adminRoutes mounts the admin API (design.md). Health is open; the rest is guarded.
 func (s *Server) adminRoutes(r *mux.Router) {
 	r.HandleFunc(adminPrefix+"/health", s.adminHealth).Methods(http.MethodGet)
+	s.adminEndpoints = append(s.adminEndpoints, "GET /health")
 	guarded := func(path string, h http.HandlerFunc, methods ...string) {
 		r.Handle(adminPrefix+path, s.guardAdmin(h)).Methods(methods...)
+		for _, m := range methods {
+			s.adminEndpoints = append(s.adminEndpoints, m+" "+path)
+		}
 	}
 	guarded("/clock", s.adminClock, http.MethodGet)
 	guarded("/clock/advance", s.adminClockAdvance, http.MethodPost)
 	guarded("/clock/set", s.adminClockSet, http.MethodPost)
-	guarded("/clock/{action:freeze|unfreeze|reset}", s.adminClockAction, http.MethodPost)
+	for _, action := range []string{"freeze", "unfreeze", "reset"} {
+		guarded("/clock/"+action, s.adminClockAction(action), http.MethodPost)
+	}
 	guarded("/reset", s.adminReset, http.MethodPost)
+	s.controlRoutes(guarded)
+	s.inspectRoutes(guarded)
 }
 
 // adminPrefix is where the admin API lives on the mock's listener (design.md).
@@ -141,14 +151,16 @@ func (s *Server) adminClockSet(w http.ResponseWriter, r *http.Request) {
 	s.writeClock(w, s.clock.Set(t))
 }
 
-func (s *Server) adminClockAction(w http.ResponseWriter, r *http.Request) {
-	switch mux.Vars(r)["action"] {
-	case "freeze":
-		s.writeClock(w, s.clock.Freeze())
-	case "unfreeze":
-		s.writeClock(w, s.clock.Unfreeze())
-	default:
-		s.writeClock(w, s.clock.Reset())
+func (s *Server) adminClockAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		switch action {
+		case "freeze":
+			s.writeClock(w, s.clock.Freeze())
+		case "unfreeze":
+			s.writeClock(w, s.clock.Unfreeze())
+		default:
+			s.writeClock(w, s.clock.Reset())
+		}
 	}
 }
 
@@ -179,17 +191,22 @@ func decodeAdmin(w http.ResponseWriter, r *http.Request, into any) bool {
 		writeError(w, apierr.BadRequest(err.Error()))
 		return false
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		writeError(w, apierr.BadRequest(describeDecode(err)))
+	if err := strictDecode(body, into); err != nil {
+		writeError(w, apierr.BadRequest(describeDecode(err, body, into)))
 		return false
 	}
 	return true
 }
 
-// describeDecode names the field in an encoding/json error.
-func describeDecode(err error) string {
+func strictDecode(body []byte, into any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	return dec.Decode(into)
+}
+
+// describeDecode names the field in an encoding/json error. A value's own decoding error (a bad
+// duration, say) does not name its field, so each field is then decoded alone to find it.
+func describeDecode(err error, body []byte, into any) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return te.Field + ": must be " + te.Type.String()
@@ -197,6 +214,15 @@ func describeDecode(err error) string {
 	msg := err.Error()
 	if strings.HasPrefix(msg, "json: unknown field ") {
 		return strings.TrimPrefix(msg, "json: unknown field ") + ": unknown field"
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) == nil {
+		for name, raw := range fields {
+			one, _ := json.Marshal(map[string]json.RawMessage{name: raw})
+			if fieldErr := strictDecode(one, reflect.New(reflect.TypeOf(into).Elem()).Interface()); fieldErr != nil {
+				return name + ": " + fieldErr.Error()
+			}
+		}
 	}
 	return "request body: " + msg
 }

@@ -50,7 +50,15 @@ type request struct {
 // (method, credentials present, media type, size), check the body strictly, validate against
 // the spec, then run the operation.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	req, apiErr := s.admit(r)
+	route, params, apiErr := s.route(r)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	if s.injectFault(w, r, route.Operation.OperationID) {
+		return
+	}
+	req, apiErr := s.admit(r, route, params)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -65,18 +73,23 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	handler(w, r, req.body)
 }
 
-// admit runs every check that precedes a handler and returns the first refusal.
-func (s *Server) admit(r *http.Request) (*request, *apierr.Error) {
+// route finds the spec operation for a request.
+func (s *Server) route(r *http.Request) (*routers.Route, map[string]string, *apierr.Error) {
 	route, params, err := s.router.FindRoute(r)
 	if errors.Is(err, routers.ErrMethodNotAllowed) {
 		e := apierr.New(http.StatusMethodNotAllowed, "invalid_request", "method "+r.Method+" is not allowed on this path")
 		e.Allow = s.allowedMethods(r.URL.Path)
-		return nil, e
+		return nil, nil, e
 	}
 	if err != nil {
-		return nil, apierr.New(http.StatusNotFound, "invalid_request", "no such endpoint: "+r.URL.Path)
+		return nil, nil, apierr.New(http.StatusNotFound, "invalid_request", "no such endpoint: "+r.URL.Path)
 	}
 	setOperation(r.Context(), route.Operation.OperationID)
+	return route, params, nil
+}
+
+// admit runs every check that precedes a handler and returns the first refusal.
+func (s *Server) admit(r *http.Request, route *routers.Route, params map[string]string) (*request, *apierr.Error) {
 	req := &request{route: route, params: params}
 	if needsBearer(route.Operation) {
 		if _, ok := bearerToken(r); !ok {
@@ -106,6 +119,7 @@ func (s *Server) readBody(r *http.Request, req *request) *apierr.Error {
 	if err != nil {
 		return apierr.BadRequest("could not read the request body")
 	}
+	infoOf(r.Context()).body = body
 	if err := jsonbody.Check(body); err != nil {
 		return apierr.BadRequest(err.Error())
 	}

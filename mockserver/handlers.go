@@ -42,11 +42,15 @@ func (s *Server) epochMillis(t time.Time) any {
 	return t.UnixMilli()
 }
 
-func (s *Server) writeTokenSet(w http.ResponseWriter, set tokens.TokenSet) {
-	writeJSON(w, http.StatusOK, tokenSetBody{
+func (s *Server) tokenSetJSON(set tokens.TokenSet) tokenSetBody {
+	return tokenSetBody{
 		AccessToken: set.AccessToken, TokenType: "bearer", ExpiresIn: set.ExpiresIn, RefreshToken: set.RefreshToken,
 		AccessTokenExpiry: s.epochMillis(set.AccessExpiry), RefreshTokenExpiry: s.epochMillis(set.RefreshExpiry),
-	})
+	}
+}
+
+func (s *Server) writeTokenSet(w http.ResponseWriter, set tokens.TokenSet) {
+	writeJSON(w, http.StatusOK, s.tokenSetJSON(set))
 }
 
 // fail answers a domain error; one that is not the client's fault is logged, never echoed.

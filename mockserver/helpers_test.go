@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -44,37 +43,27 @@ type reply struct {
 
 func (r reply) str(key string) string { s, _ := r.body[key].(string); return s }
 
-// call sends one request; body may be a string (sent as is) or a value (JSON-encoded).
+// call sends one request; body may be a string (sent as is) or a value (JSON-encoded), and
+// a body gets Content-Type application/json unless headers say otherwise.
 func call(t *testing.T, method, url string, headers map[string]string, body any) reply {
 	t.Helper()
-	var rd io.Reader
+	var raw string
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		raw = b
 	default:
 		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
+		raw = string(j)
 	}
-	req, err := http.NewRequest(method, url, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := map[string]string{}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		all["Content-Type"] = "application/json"
 	}
 	for k, v := range headers {
-		req.Header.Set(k, v)
+		all[k] = v
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &r.body)
-	return r
+	return sendRaw(t, method, url, all, raw)
 }
 
 func bearer(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }

@@ -18,15 +18,20 @@ import (
 type requestInfo struct {
 	id        string
 	operation string
+	body      []byte // the request body the API layer read, for the journal
+	fault     string // the id of the fault that answered, if any
 }
 
 type infoKey struct{}
 
-func setOperation(ctx context.Context, op string) {
+func infoOf(ctx context.Context) *requestInfo {
 	if info, ok := ctx.Value(infoKey{}).(*requestInfo); ok {
-		info.operation = op
+		return info
 	}
+	return &requestInfo{} // outside the middleware (direct handler tests): a throwaway
 }
+
+func setOperation(ctx context.Context, op string) { infoOf(ctx).operation = op }
 
 // safeRequestID accepts a caller's X-Request-Id only if it cannot carry a secret or break a log.
 var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)

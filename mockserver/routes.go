@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/plummock/plummock/mockserver/apierr"
@@ -11,8 +12,12 @@ import (
 // the JWKS beside it, all behind request logging and panic recovery.
 func (s *Server) routes() http.Handler {
 	root := mux.NewRouter()
-	root.PathPrefix("/chef/").Handler(http.StripPrefix("/chef", http.HandlerFunc(s.serveAPI)))
-	root.Handle("/.well-known/jwks.json", http.HandlerFunc(s.serveJWKS)).Methods(http.MethodGet, http.MethodHead)
+	api := s.journalCalls(http.StripPrefix("/chef", http.HandlerFunc(s.serveAPI)))
+	root.PathPrefix("/chef/").Handler(s.withCORS(api, func(path string) string {
+		return s.allowedMethods(strings.TrimPrefix(path, "/chef"))
+	}))
+	jwks := s.withCORS(http.HandlerFunc(s.serveJWKS), func(string) string { return "GET, HEAD" })
+	root.Handle("/.well-known/jwks.json", jwks).Methods(http.MethodGet, http.MethodHead, http.MethodOptions)
 	if !s.opts.DisableAdmin {
 		s.adminRoutes(root)
 	}

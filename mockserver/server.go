@@ -17,6 +17,8 @@ import (
 	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/clock"
+	"github.com/plummock/plummock/mockserver/faults"
+	"github.com/plummock/plummock/mockserver/journal"
 	"github.com/plummock/plummock/mockserver/keys"
 	"github.com/plummock/plummock/mockserver/store"
 	"github.com/plummock/plummock/mockserver/tokens"
@@ -40,6 +42,10 @@ type Options struct {
 	DisableAdmin bool
 	MaxBodyBytes int64
 	Logger       *slog.Logger // nil: discard
+	JournalSize  int          // calls the request journal keeps (0: journal.DefaultSize)
+	// CORSOrigins are the browser origins allowed to call the API: exact origins, patterns with
+	// a port wildcard ("http://localhost:*") or "*". nil: DefaultCORSOrigins.
+	CORSOrigins []string
 }
 
 // Server is one mock instance.
@@ -54,6 +60,13 @@ type Server struct {
 	router     routers.Router
 	operations map[string]operation
 	handler    http.Handler
+	faults     *faults.Set
+	journal    *journal.Journal
+	cors       *corsPolicy
+	profile    tokens.Policy // the start-up profile, restored by a reset
+	// adminEndpoints lists "METHOD /path" of every admin route, so a test can hold admin.yaml
+	// to what is served.
+	adminEndpoints []string
 }
 
 // New builds a server and loads its fixtures.
@@ -69,12 +82,17 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: route openapi.yaml: %w", err)
 	}
-	s := &Server{opts: opts, log: opts.Logger, clock: opts.Clock, keys: keys.NewSet(opts.Key), base: opts.Fixtures, doc: doc, router: router}
+	s := &Server{opts: opts, log: opts.Logger, clock: opts.Clock, keys: keys.NewSet(opts.Key), base: opts.Fixtures,
+		doc: doc, router: router, faults: faults.NewSet(nil), journal: journal.New(opts.JournalSize)}
+	if s.cors, err = newCORSPolicy(opts.CORSOrigins); err != nil {
+		return nil, err
+	}
 	cfg := tokens.DefaultConfig()
 	cfg.Issuer, cfg.Lifetimes, cfg.Policy = opts.Issuer, opts.Lifetimes, opts.Policy
 	if s.tokens, err = tokens.New(cfg, opts.Store, s.keys, s.clock); err != nil {
 		return nil, err
 	}
+	s.profile = s.tokens.Policy()
 	s.operations = s.bindings()
 	if err := bindOperations(doc, s.operations); err != nil {
 		return nil, err
@@ -90,6 +108,9 @@ func New(opts Options) (*Server, error) {
 func (o *Options) fill() error {
 	if o.Fixtures == nil {
 		o.Fixtures = fixtures.Demo()
+	}
+	if o.Fixtures.Profile != nil && o.Policy == (tokens.Policy{}) {
+		o.Policy = *o.Fixtures.Profile
 	}
 	if o.Key == nil {
 		k, err := keys.FromPEM(fixtures.TestKeyPEM())
@@ -125,9 +146,15 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Clock is the mock's clock, for in-process callers.
 func (s *Server) Clock() *clock.Clock { return s.clock }
 
-// Reset reloads the start-up fixtures, kills every token and resets the clock.
+// Reset returns the mock to its start-up state: start-up fixtures and profile, every token
+// dead, scenario blocks lifted, faults, rate limits and journal cleared, clock reset.
 func (s *Server) Reset(ctx context.Context) error {
 	s.clock.Reset()
+	s.faults.Clear()
+	s.journal.Clear()
+	if err := s.tokens.SetPolicy(s.profile); err != nil {
+		return err
+	}
 	return s.tokens.Reset(ctx, s.base)
 }
 

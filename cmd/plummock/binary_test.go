@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -228,4 +229,78 @@ func (s *slowRequest) finish() int {
 func raceWithClose(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "connection reset") || strings.HasSuffix(msg, ": EOF")
+}
+
+// TestContractAgainstTheBinary is CI's run of the contract suite by URL against a separate
+// process: the whole suite must pass, none skipped (the admin URL gives it the clock).
+func TestContractAgainstTheBinary(t *testing.T) {
+	p := startBinary(t)
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "contract", "--base-url", p.base+"/chef", "--admin-url", p.base).CombinedOutput()
+	if err != nil {
+		t.Fatalf("plummock contract: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), " 0 failed, 0 skipped") {
+		t.Errorf("want every case to pass:\n%s", out)
+	}
+	t.Logf("contract run against the binary:\n%s", lastLines(string(out), 3))
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestOfflineTokenWorksAgainstARunningMock mints a set with `plummock token` (no server) and
+// uses it against a separately started binary: the access token validates, the refresh token
+// rotates once.
+func TestOfflineTokenWorksAgainstARunningMock(t *testing.T) {
+	p := startBinary(t)
+	bin, _ := buildOnce()
+	out, err := exec.Command(bin, "token").Output()
+	if err != nil {
+		t.Fatalf("plummock token: %v", err)
+	}
+	var set struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		ExpiresIn    int64  `json:"expires_in"`
+	}
+	if err := json.Unmarshal(out, &set); err != nil || set.ExpiresIn != 1296000 {
+		t.Fatalf("output %s: %v", out, err)
+	}
+	req, _ := http.NewRequest("GET", p.base+"/chef/v1/oauth/token", nil)
+	req.Header.Set("Authorization", "Bearer "+set.AccessToken)
+	if status, body := do(t, req); status != 200 || !strings.Contains(body, `"access_token":"`+set.AccessToken+`"`) {
+		t.Fatalf("validate: %d %s", status, body)
+	}
+	refresh := func() (int, string) {
+		body := `{"grant_type":"refresh_token","refresh_token":"` + set.RefreshToken + `","client_id":"demo-client","client_secret":"demo-secret"}`
+		req, _ := http.NewRequest("POST", p.base+"/chef/v1/oauth/token/user", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		return do(t, req)
+	}
+	if status, body := refresh(); status != 200 || !strings.Contains(body, `"token_type":"bearer"`) {
+		t.Fatalf("first refresh: %d %s", status, body)
+	}
+	if status, body := refresh(); status != 400 || !strings.Contains(body, `"error":"invalid_grant"`) {
+		t.Fatalf("second refresh: %d %s", status, body)
+	}
+}
+
+func do(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }

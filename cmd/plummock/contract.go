@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+	"os"
+
+	"github.com/plummock/plummock/contract/runner"
 )
 
-// runContract is replaced by the contract runner when it lands.
-func runContract(_ context.Context, _ []string, _, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "plummock contract: not built yet")
-	return 2
+// runContract is `plummock contract ...`: the contract suite's command line (contract/README.md).
+func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runner.Main(ctx, args, os.Getenv, stdout, stderr)
 }

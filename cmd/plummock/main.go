@@ -3,6 +3,7 @@
 //
 //	plummock [serve] [flags]   run the mock (default)
 //	plummock contract [flags]  run the contract suite against a target
+//	plummock token [flags]     mint a token set offline (JSON)
 //	plummock version           print the version
 package main
 
@@ -33,6 +34,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runServe(ctx, rest, os.Getenv, stdout, stderr)
 	case "contract":
 		return runContract(ctx, rest, stdout, stderr)
+	case "token":
+		return runToken(ctx, rest, os.Getenv, stdout, stderr)
 	case "version":
 		return runVersion(stdout)
 	case "help":
@@ -47,5 +50,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `Usage:
   plummock [serve] [flags]    run the mock (plummock serve -h for flags)
   plummock contract [flags]   run the contract suite against a target (plummock contract -h)
+  plummock token [flags]      mint a token set offline, as JSON (plummock token -h)
   plummock version            print the version
 `

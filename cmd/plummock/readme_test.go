@@ -52,3 +52,48 @@ func TestREADMEWalkthrough(t *testing.T) {
 		rest = rest[loc[1]:]
 	}
 }
+
+// TestREADMERecipes runs each recipe block with the shared prelude against one started binary,
+// in order, and checks what each prints.
+func TestREADMERecipes(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl not installed")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prelude := regexp.MustCompile("(?s)They share two lines:\\s*```sh\\n(.*?)```").FindSubmatch(readme)
+	if prelude == nil {
+		t.Fatal("README has no recipe prelude")
+	}
+	want := map[string][]string{
+		"expiry":         {`"expires_in":1,`, `{"error":"invalid_token","error_description":"invalid/expired token"}`},
+		"race":           {`1 200`, `4 400`},
+		"ratelimit":      {`"preset":"rate_limited"`, `HTTP/1.1 429 Too Many Requests`, `{"message":"auth.request_limit_exceeded"}`, `{"rate_limits":[{"operation":"refreshUserToken","per_minute":2}]}`},
+		"password-reset": {`"scenario":"password_reset"`, `HTTP/1.1 401 Unauthorized`, `{"success":0,"error_message_id":"auth.token_error"}`, "\nauth.token_error"},
+	}
+	p := startBinary(t)
+	blocks := regexp.MustCompile("(?s)<!-- recipe:([a-z-]+) -->\\s*```sh\\n(.*?)```\\s*<!-- /recipe -->").FindAllSubmatch(readme, -1)
+	if len(blocks) != len(want) {
+		t.Fatalf("README has %d recipes, the test knows %d", len(blocks), len(want))
+	}
+	for _, b := range blocks {
+		name := string(b[1])
+		t.Run(name, func(t *testing.T) {
+			script := strings.Replace(string(prelude[1]), "B=http://127.0.0.1:8080", "B="+p.base, 1) + string(b[2])
+			out, err := exec.Command("bash", "-euo", "pipefail", "-c", script).CombinedOutput()
+			if err != nil {
+				t.Fatalf("recipe failed: %v\n%s", err, out)
+			}
+			rest := string(out)
+			for _, w := range want[name] {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("output lacks %q (in order):\n%s", w, out)
+				}
+				rest = rest[i+len(w):]
+			}
+		})
+	}
+}

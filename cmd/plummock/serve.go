@@ -23,6 +23,7 @@ type serveConfig struct {
 	addr, fixtures, key, alg, logFormat, logLevel string
 	opts                                          mockserver.Options
 	admin                                         bool
+	profile                                       profileFlags
 }
 
 func serveFlags(cfg *serveConfig) *flag.FlagSet {
@@ -44,6 +45,8 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.Int64Var(&cfg.opts.MaxBodyBytes, "max-body", mockserver.DefaultMaxBodyBytes, "request body limit in bytes")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.IntVar(&cfg.opts.JournalSize, "journal-size", 1000, "API calls the request journal keeps")
+	cfg.profile.register(fs)
 	return fs
 }
 
@@ -70,6 +73,11 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	if cfg.opts.Fixtures, err = loadFixtures(cfg.fixtures); err != nil {
 		return nil, err
 	}
+	cfg.opts.Policy = cfg.profile.apply(fs, cfg.opts.Fixtures.Profile)
+	if err := cfg.opts.Policy.Normalize(); err != nil {
+		return nil, err
+	}
+	cfg.opts.CORSOrigins = cfg.profile.origins()
 	cfg.opts.Key, err = loadKey(cfg.key, cfg.alg)
 	return cfg, err
 }

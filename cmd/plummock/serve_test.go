@@ -67,3 +67,23 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("version: %d %q", code, stdout.String())
 	}
 }
+
+func TestProfileFlagsOverrideFixtureProfile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.yaml")
+	os.WriteFile(path, []byte("companies:\n- id: a\n  client_id: c\n  client_secret: s\nprofile:\n  refresh_grace: 6h\n  expiry_format: string\n"), 0o600)
+	cfg, err := parseServe([]string{"--fixtures", path, "--expiry-format", "number"}, env(map[string]string{"PLUMMOCK_MAX_ACTIVE_PAIRS": "10"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := cfg.opts.Policy
+	if time.Duration(p.RefreshGrace) != 6*time.Hour || p.ExpiryFormat != "number" || p.MaxActivePairs != 10 || p.ValidateExpiresIn != "remaining" {
+		t.Errorf("profile = %+v", p)
+	}
+	if _, err := parseServe([]string{"--expiry-format", "hex"}, env(nil), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "expiry_format") {
+		t.Errorf("bad profile flag: %v", err)
+	}
+	if cfg.opts.CORSOrigins == nil || len(cfg.opts.CORSOrigins) != 2 {
+		t.Errorf("cors = %v", cfg.opts.CORSOrigins)
+	}
+}

@@ -157,9 +157,17 @@ func (m *Memory) capFamilies(key Grant, max int, now time.Time) {
 	}
 }
 
+// familyAlive reports whether any token of the family still works: an active pair is one whose
+// access or refresh token could still be used.
 func (m *Memory) familyAlive(id string, now time.Time) bool {
-	for _, h := range m.families[id].refresh {
+	f := m.families[id]
+	for _, h := range f.refresh {
 		if r := m.refresh[h]; r != nil && r.Revoked.Alive() && r.UsedAt.IsZero() && now.Before(r.ExpiresAt) {
+			return true
+		}
+	}
+	for _, a := range f.access {
+		if t := m.access[a]; t != nil && t.Revoked.Alive() && now.Before(t.ExpiresAt) {
 			return true
 		}
 	}

@@ -161,3 +161,18 @@ type Shared interface {
 	// a replica can tell cheaply, per request, whether it must reload anything.
 	SharedVersions(ctx context.Context, names ...string) ([]uint64, error)
 }
+
+// Family is one token family as an inspector shows it: who it speaks for and every token in it.
+type Family struct {
+	ID      string         `json:"id"`
+	Grant   Grant          `json:"grant"`
+	Created time.Time      `json:"created"`
+	Refresh []RefreshToken `json:"refresh_tokens"`
+	Access  []AccessToken  `json:"access_tokens"`
+}
+
+// Inspector is implemented by stores that can list their families, for the admin API's state
+// view. Stores that cannot list cheaply need not implement it.
+type Inspector interface {
+	Families(ctx context.Context, companyID string) ([]Family, error)
+}

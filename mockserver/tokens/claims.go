@@ -16,6 +16,13 @@ type Claims struct {
 	Kind      string `json:"kind"`
 	CompanyID string `json:"company"`
 	ClientID  string `json:"client_id"`
+	// Offline marks a token minted by `plummock token` without a server: accepted by its
+	// signature and the fixtures alone (see offline.go).
+	Offline bool `json:"offline,omitempty"`
+	// Use is "refresh" on an offline refresh token; access tokens have none.
+	Use string `json:"use,omitempty"`
+	// AccessID is, on an offline refresh token, the jti of the access token minted with it.
+	AccessID string `json:"access_jti,omitempty"`
 }
 
 // randomToken returns n random bytes, base64url: refresh tokens use 32 (256 bits).

@@ -41,6 +41,9 @@ func (s *Service) CreateUserTokens(ctx context.Context, companyBearer, email, sc
 	if !u.SuperAdmin {
 		return TokenSet{}, fmt.Errorf("%w: user_input must be a Super Admin", ErrUnknownUser)
 	}
+	if err := s.blocks.check(c.ID, normalEmail(u.Email)); err != nil {
+		return TokenSet{}, err
+	}
 	grant := store.Grant{Kind: store.KindUser, CompanyID: c.ID, Subject: normalEmail(u.Email), ClientID: c.ClientID, Scope: scope}
 	now := s.now()
 	set, pair, err := s.mint(grant, "fam-"+randomToken(12), now, now.Add(s.cfg.Lifetimes.UserRefresh))
@@ -76,6 +79,12 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 	pol := s.Policy()
 	rot.Grace, rot.RevokeFamilyOnReuse = time.Duration(pol.RefreshGrace), pol.RevokeFamilyOnReuse
 	old, err := s.store.Refresh(ctx, rot.Hash)
+	if errors.Is(err, store.ErrNotFound) && s.adoptOffline(ctx, req.RefreshToken) == nil {
+		old, err = s.store.Refresh(ctx, rot.Hash)
+	}
+	if err == nil {
+		err = s.blocks.check(old.Grant.CompanyID, userOf(old.Grant))
+	}
 	if err == nil {
 		err = store.CheckRotation(old, rot) // fail fast before paying for a signature
 	}
@@ -106,6 +115,9 @@ func (s *Service) refreshExpiry(old store.RefreshToken, now time.Time) time.Time
 // grantError maps a store refusal to Plum's answer: a scenario's own error where one revoked the
 // token, invalid_grant otherwise.
 func grantError(old store.RefreshToken, err error) error {
+	if isRefusal(err) {
+		return err
+	}
 	if errors.Is(err, store.ErrRevoked) {
 		return fmt.Errorf("%w", revocationError(old.Revoked.Reason, ErrInvalidGrant))
 	}
@@ -165,4 +177,14 @@ func (s *Service) mint(g store.Grant, family string, now, refreshExpiry time.Tim
 	}
 	set := TokenSet{AccessToken: signed, RefreshToken: refresh, ExpiresIn: int64(lifetime / time.Second), AccessExpiry: exp, RefreshExpiry: refreshExpiry}
 	return set, pair, nil
+}
+
+// isRefusal reports whether err is already one of the domain's answers (a scenario's block).
+func isRefusal(err error) bool {
+	for _, e := range []error{ErrUserDisabled, ErrCompanyDisabled, ErrIPNotAllowed, ErrPasswordReset, ErrInvalidToken} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }

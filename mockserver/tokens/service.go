@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +26,8 @@ type Service struct {
 	clock  Clock
 	policy atomic.Pointer[Policy]
 	cache  *verifyCache
+	blocks *blocks
+	adopt  sync.Mutex // serialises offline refresh-token adoption
 }
 
 // New returns a service; call Reset to load fixtures before serving.
@@ -32,7 +35,7 @@ func New(cfg Config, st store.Store, ks *keys.Set, clock Clock) (*Service, error
 	if err := cfg.Lifetimes.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: st, keys: ks, clock: clock, cache: newVerifyCache(verifyCacheSize)}
+	s := &Service{cfg: cfg, store: st, keys: ks, clock: clock, cache: newVerifyCache(verifyCacheSize), blocks: newBlocks()}
 	if err := s.SetPolicy(cfg.Policy); err != nil {
 		return nil, err
 	}
@@ -58,10 +61,11 @@ func (s *Service) Lifetimes() Lifetimes { return s.cfg.Lifetimes }
 // equal exp*1000 exactly.
 func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Second) }
 
-// Reset replaces all state with set: every token issued so far dies, the fixture tokens live
-// again with fresh lifetimes from the mock's current time.
+// Reset replaces all state with set: every token issued so far dies, scenario blocks are
+// lifted, the fixture tokens live again with fresh lifetimes from the mock's current time.
 func (s *Service) Reset(ctx context.Context, set *fixtures.Set) error {
 	s.cache.clear()
+	s.ClearBlocks()
 	if err := s.store.Reset(ctx, set, s.seed(set)); err != nil {
 		return fmt.Errorf("tokens: reset: %w", err)
 	}

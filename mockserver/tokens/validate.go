@@ -38,6 +38,9 @@ func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Ki
 	if !s.clock.Now().Before(rec.ExpiresAt) {
 		return Principal{}, fmt.Errorf("%w: expired", ErrInvalidToken)
 	}
+	if err := s.blocks.check(rec.Grant.CompanyID, userOf(rec.Grant)); err != nil {
+		return Principal{}, err
+	}
 	if want != "" && rec.Grant.Kind != want {
 		return Principal{}, fmt.Errorf("%w: a %s token is required", ErrInvalidToken, want)
 	}
@@ -59,6 +62,9 @@ func (s *Service) lookup(ctx context.Context, bearer string) (store.AccessToken,
 		id = claims.ID
 	}
 	rec, err := s.store.Access(ctx, id)
+	if errors.Is(err, store.ErrNotFound) && claims != nil {
+		return s.offlineAccess(ctx, claims)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return store.AccessToken{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
 	}
@@ -111,6 +117,9 @@ func (s *Service) parse(raw string) (*Claims, error) {
 	if claims.ID == "" || claims.Subject == "" || claims.IssuedAt == nil {
 		return nil, errors.New("missing jti, sub or iat")
 	}
+	if claims.Use != "" && claims.Use != "refresh" {
+		return nil, errors.New("unknown token use")
+	}
 	return claims, nil
 }
 
@@ -140,4 +149,12 @@ func (s *Service) Validate(ctx context.Context, bearer string) (Validation, erro
 		v.RefreshExpiry = r.ExpiresAt
 	}
 	return v, nil
+}
+
+// userOf is the user a grant speaks for, or "" for a company grant.
+func userOf(g store.Grant) string {
+	if g.Kind == store.KindUser {
+		return g.Subject
+	}
+	return ""
 }

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"flag"
+	"strings"
+	"time"
+
+	"github.com/plummock/plummock/fixtures"
+)
+
+// profileFlags are the behaviour-profile flags; one given on the command line (or by env)
+// overrides the fixture file's profile field by field.
+type profileFlags struct {
+	grace                                        time.Duration
+	revokeFamily, killOldAccess, fixedRefresh    bool
+	maxPairs                                     int
+	expiryFormat, validateExpiresIn, corsOrigins string
+}
+
+func (p *profileFlags) register(fs *flag.FlagSet) {
+	fs.DurationVar(&p.grace, "refresh-grace", 0, "a rotated refresh token stays usable this long (profile)")
+	fs.BoolVar(&p.revokeFamily, "revoke-family-on-reuse", false, "a rotated refresh token presented again kills its family (profile)")
+	fs.IntVar(&p.maxPairs, "max-active-pairs", 0, "live token pairs per user, oldest evicted; 0 = no cap (profile)")
+	fs.BoolVar(&p.killOldAccess, "kill-old-access-on-create", false, "a new E1 also kills the user's earlier access tokens (profile)")
+	fs.BoolVar(&p.fixedRefresh, "fixed-refresh-expiry", false, "a refresh keeps the family's first refresh expiry (profile)")
+	fs.StringVar(&p.expiryFormat, "expiry-format", "number", "expiry fields as number or string (profile)")
+	fs.StringVar(&p.validateExpiresIn, "validate-expires-in", "remaining", "E4 expires_in: remaining or lifetime (profile)")
+	fs.StringVar(&p.corsOrigins, "cors-origins", "http://localhost:*,http://127.0.0.1:*", `browser origins allowed to call the API, comma-separated ("*" = any, "" = none)`)
+}
+
+// apply overlays the flags that were set onto base (the fixture file's profile, if any).
+func (p *profileFlags) apply(fs *flag.FlagSet, base *fixtures.Profile) fixtures.Profile {
+	var out fixtures.Profile
+	if base != nil {
+		out = *base
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "refresh-grace":
+			out.RefreshGrace = fixtures.Duration(p.grace)
+		case "revoke-family-on-reuse":
+			out.RevokeFamilyOnReuse = p.revokeFamily
+		case "max-active-pairs":
+			out.MaxActivePairs = p.maxPairs
+		case "kill-old-access-on-create":
+			out.KillOldAccessOnCreate = p.killOldAccess
+		case "fixed-refresh-expiry":
+			out.FixedRefreshExpiry = p.fixedRefresh
+		case "expiry-format":
+			out.ExpiryFormat = p.expiryFormat
+		case "validate-expires-in":
+			out.ValidateExpiresIn = p.validateExpiresIn
+		}
+	})
+	return out
+}
+
+// origins splits --cors-origins; an empty value allows no cross-origin caller.
+func (p *profileFlags) origins() []string {
+	out := []string{}
+	for _, o := range strings.Split(p.corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}

@@ -1,0 +1,42 @@
+package contract_test
+
+import (
+	"net/http"
+
+	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/contract"
+)
+
+// authMutants let through bearers the contract says must be refused.
+func authMutants() []mutant {
+	company := "Bearer " + contract.DemoCredentials().CompanyToken
+	return []mutant{
+		{"missing-auth-accepted", "errors/e1-missing-bearer", func(next http.Handler) http.Handler {
+			return swapAuth(next, pCreate, func(r *http.Request) bool { return r.Header.Get("Authorization") == "" }, company)
+		}},
+		{"user-token-accepted-on-e1", "errors/e1-user-token", func(next http.Handler) http.Handler {
+			return swapAuth(next, pCreate, func(r *http.Request) bool { return plummock.LooksLikeJWT(bearer(r)) }, company)
+		}},
+		{"company-token-accepted-on-e8", "errors/e8-company-token", func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if on(http.MethodPost, pAPI)(r) && r.Header.Get("Authorization") == company {
+					reply(w, 200, map[string]any{"data": map[string]any{"user_balance": map[string]any{
+						"success": 1, "message": nil, "data": map[string]any{"total": contract.DemoBalance}}}})
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}},
+	}
+}
+
+// swapAuth replaces the Authorization header of matching POSTs to path with auth.
+func swapAuth(next http.Handler, path string, when func(*http.Request) bool, auth string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if on(http.MethodPost, path)(r) && when(r) {
+			r = r.Clone(r.Context())
+			r.Header.Set("Authorization", auth)
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,180 @@
+package runner_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/contract"
+	"github.com/plummock/plummock/contract/runner"
+	"github.com/plummock/plummock/mockserver"
+)
+
+func TestProductionHostRefused(t *testing.T) {
+	for _, u := range []string{"https://accounts.xoxoday.com/chef", "https://ACCOUNTS.xoxoday.com./chef", "https://accounts.xoxoday.com:443/chef"} {
+		r := run(t, nil, "--base-url", u)
+		if r.code != runner.ExitUsage || !strings.Contains(r.stderr, "refusing the production host") {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and a refusal", u, r.code, r.stderr)
+		}
+	}
+}
+
+// writeCreds writes a demo credentials file with an extra key the write-back must keep.
+func writeCreds(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "plum.json")
+	d := contract.DemoCredentials()
+	doc := map[string]any{"company_token": d.CompanyToken, "company_refresh_token": d.CompanyRefreshToken,
+		"client_id": d.ClientID, "client_secret": d.ClientSecret, "user_email": d.UserEmail,
+		"expected_balance": 1500, "note": "kept"}
+	data, _ := json.Marshal(doc)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func readJSON(t *testing.T, path string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// Without the admin API, company rotation runs only because the file can take the successor:
+// the file must then hold the live pair, atomically written, 0600, other keys kept.
+func TestCredentialsWrittenBack(t *testing.T) {
+	root, dir := fake(t, mockserver.Options{}, nil), t.TempDir()
+	path := writeCreds(t, dir)
+	for i := range 2 { // the second run only passes if the first saved the live refresh token
+		r := run(t, nil, "--base-url", root+"/chef", "--credentials", path, "--only", "^e3/company-rotation$")
+		if r.code != runner.ExitPass || !strings.Contains(r.stdout, "PASS  e3/company-rotation") {
+			t.Fatalf("run %d: exit %d\n%s%s", i+1, r.code, r.stdout, r.stderr)
+		}
+	}
+	m := readJSON(t, path)
+	if m["company_refresh_token"] == contract.DemoCredentials().CompanyRefreshToken || m["company_token"] == contract.DemoCredentials().CompanyToken {
+		t.Errorf("the rotated company tokens were not written back")
+	}
+	if m["note"] != "kept" || m["client_secret"] != "demo-secret" {
+		t.Errorf("write-back lost other keys: %v", m)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("credentials file mode %v, want 0600", st.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temp files left beside the credentials file: %v", entries)
+	}
+}
+
+// secretCollector records every token the fake hands out, so the outputs can be scanned for them.
+type secretCollector struct {
+	mu     sync.Mutex
+	tokens []string
+}
+
+func (s *secretCollector) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		var m map[string]any
+		if json.Unmarshal(rec.Body.Bytes(), &m) == nil {
+			s.mu.Lock()
+			for _, k := range []string{"access_token", "refresh_token"} {
+				if v, ok := m[k].(string); ok {
+					s.tokens = append(s.tokens, v)
+				}
+			}
+			s.mu.Unlock()
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+// TestNoSecretInAnyOutput runs a failing suite (so request bodies are printed) with rotation, and
+// scans stdout, stderr, the JSON and JUnit reports for every credential and token.
+func TestNoSecretInAnyOutput(t *testing.T) {
+	var col secretCollector
+	const adminToken = "admin-token-never-shown"
+	root, dir := fake(t, mockserver.Options{AdminToken: adminToken}, func(h http.Handler) http.Handler { return col.wrap(capitalType(h)) }), t.TempDir()
+	creds := writeCreds(t, dir)
+	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	r := run(t, map[string]string{"PLUM_ADMIN_TOKEN": adminToken}, "--base-url", root+"/chef", "--admin-url", root,
+		"--credentials", creds, "--json", jsonPath, "--junit", junitPath, "--only", "^(e1|e2|e3|errors/e2|race)/")
+	if r.code != runner.ExitFail {
+		t.Fatalf("exit %d, want 1 (the mutant fails cases)", r.code)
+	}
+	outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "json": readFile(t, jsonPath), "junit": readFile(t, junitPath)}
+	d := contract.DemoCredentials()
+	secrets := append([]string{d.CompanyToken, d.CompanyRefreshToken, d.ClientSecret, adminToken}, col.tokens...)
+	if len(col.tokens) < 10 {
+		t.Fatalf("collected only %d tokens", len(col.tokens))
+	}
+	for name, text := range outputs {
+		if plummock.LooksLikeJWT(text) {
+			t.Errorf("%s contains a JWT-shaped string", name)
+		}
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("%s contains the secret %s", name, plummock.Fingerprint(s))
+			}
+		}
+	}
+	if !strings.Contains(r.stdout, "fp:") {
+		t.Errorf("expected fingerprints in the failure output")
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestCompareReports(t *testing.T) {
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "fake.json"), filepath.Join(dir, "mutant.json")
+	only := "^(e1|e4)/"
+	rootGood, rootBad := fake(t, mockserver.Options{}, nil), fake(t, mockserver.Options{}, capitalType)
+	if r := run(t, nil, "--base-url", rootGood+"/chef", "--json", good, "--only", only); r.code != 0 {
+		t.Fatalf("fake run: exit %d", r.code)
+	}
+	if r := run(t, nil, "--base-url", rootBad+"/chef", "--json", bad, "--only", only); r.code != 1 {
+		t.Fatalf("mutant run: exit %d", r.code)
+	}
+	r := run(t, nil, "--compare", good, bad)
+	if r.code != runner.ExitFail || !strings.Contains(r.stdout, "case:e1/token-set\n      A: PASS\n      B: FAIL") {
+		t.Errorf("compare of differing reports: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, nil, "--compare", good, good); r.code != runner.ExitPass || !strings.Contains(r.stdout, "agree on every behaviour") {
+		t.Errorf("compare of a report with itself: exit %d\n%s", r.code, r.stdout)
+	}
+	r = run(t, nil, "--base-url", rootGood+"/chef", "--only", only, "--compare", bad)
+	if r.code != runner.ExitPass || !strings.Contains(r.stdout, "behaviours differ") {
+		t.Errorf("run + compare: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := run(t, nil, "--compare", good, filepath.Join(dir, "missing.json")); r.code != runner.ExitUsage {
+		t.Errorf("compare with a missing file: exit %d, want 2", r.code)
+	}
+}

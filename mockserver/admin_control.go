@@ -1,0 +1,158 @@
+package mockserver
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/gorilla/mux"
+	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/fixtures"
+	"github.com/plummock/plummock/mockserver/apierr"
+	"github.com/plummock/plummock/mockserver/faults"
+	"github.com/plummock/plummock/mockserver/tokens"
+)
+
+// controlRoutes are the admin calls that change how the mock behaves.
+func (s *Server) controlRoutes(guarded func(string, http.HandlerFunc, ...string)) {
+	guarded("/profile", s.adminGetProfile, http.MethodGet)
+	guarded("/profile", s.adminPutProfile, http.MethodPut)
+	guarded("/scenarios", s.adminListBlocks, http.MethodGet)
+	guarded("/scenarios", s.adminClearBlocks, http.MethodDelete)
+	guarded("/scenarios/{name}", s.adminRunScenario, http.MethodPost)
+	guarded("/faults", s.adminListFaults, http.MethodGet)
+	guarded("/faults", s.adminAddFault, http.MethodPost)
+	guarded("/faults", s.adminClearFaults, http.MethodDelete)
+	guarded("/faults/{id}", s.adminRemoveFault, http.MethodDelete)
+	guarded("/ratelimits", s.adminListRateLimits, http.MethodGet)
+	guarded("/ratelimits", s.adminSetRateLimit, http.MethodPost)
+}
+
+func (s *Server) adminGetProfile(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.tokens.Policy())
+}
+
+// adminPutProfile replaces the whole profile; fields left out take their defaults.
+func (s *Server) adminPutProfile(w http.ResponseWriter, r *http.Request) {
+	var p fixtures.Profile
+	if !decodeAdmin(w, r, &p) {
+		return
+	}
+	if err := s.tokens.SetPolicy(p); err != nil {
+		writeError(w, apierr.BadRequest(fieldProblem(err)))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.tokens.Policy())
+}
+
+// fieldProblem renders a FieldError without its package prefix.
+func fieldProblem(err error) string {
+	var fe *fixtures.FieldError
+	if errors.As(err, &fe) {
+		return fe.Field + ": " + fe.Problem
+	}
+	var ff *faults.FieldError
+	if errors.As(err, &ff) {
+		return ff.Error()
+	}
+	return err.Error()
+}
+
+func (s *Server) adminListBlocks(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"scenarios": tokens.Scenarios(), "blocks": s.tokens.Blocks()})
+}
+
+func (s *Server) adminClearBlocks(w http.ResponseWriter, _ *http.Request) {
+	s.tokens.ClearBlocks()
+	writeJSON(w, http.StatusOK, map[string]any{"blocks": s.tokens.Blocks()})
+}
+
+func (s *Server) adminRunScenario(w http.ResponseWriter, r *http.Request) {
+	name := mux.Vars(r)["name"]
+	if !slices.Contains(tokens.Scenarios(), name) {
+		writeError(w, apierr.New(http.StatusNotFound, "invalid_request", "no scenario "+name))
+		return
+	}
+	var req tokens.ScenarioRequest
+	if !decodeAdmin(w, r, &req) {
+		return
+	}
+	res, err := s.tokens.RunScenario(r.Context(), name, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := map[string]any{"scenario": res.Scenario, "revoked": res.Revoked, "blocked": res.Blocked}
+	if res.Tokens != nil {
+		out["tokens"] = s.tokenSetJSON(*res.Tokens)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) adminListFaults(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"faults": s.faults.List(), "rate_limits": s.faults.RateLimits()})
+}
+
+func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
+	var rule faults.Rule
+	if !decodeAdmin(w, r, &rule) {
+		return
+	}
+	if rule.Operation != "*" && !slices.Contains(plummock.OperationIDs(s.doc), rule.Operation) {
+		writeError(w, apierr.BadRequest("operation: want \"*\" or one of "+joinSorted(plummock.OperationIDs(s.doc))))
+		return
+	}
+	added, err := s.faults.Add(rule)
+	if err != nil {
+		writeError(w, apierr.BadRequest(fieldProblem(err)))
+		return
+	}
+	writeJSON(w, http.StatusCreated, added)
+}
+
+func (s *Server) adminClearFaults(w http.ResponseWriter, _ *http.Request) {
+	s.faults.Clear()
+	writeJSON(w, http.StatusOK, map[string]any{"faults": s.faults.List(), "rate_limits": s.faults.RateLimits()})
+}
+
+func (s *Server) adminRemoveFault(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if !s.faults.Remove(id) {
+		writeError(w, apierr.New(http.StatusNotFound, "invalid_request", "no fault "+id))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"removed": id})
+}
+
+func (s *Server) adminListRateLimits(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"rate_limits": s.faults.RateLimits()})
+}
+
+func (s *Server) adminSetRateLimit(w http.ResponseWriter, r *http.Request) {
+	var rl faults.RateLimit
+	if !decodeAdmin(w, r, &rl) {
+		return
+	}
+	if !slices.Contains(plummock.OperationIDs(s.doc), rl.Operation) {
+		writeError(w, apierr.BadRequest("operation: want one of "+joinSorted(plummock.OperationIDs(s.doc))))
+		return
+	}
+	if err := s.faults.SetRateLimit(rl); err != nil {
+		writeError(w, apierr.BadRequest(fieldProblem(err)))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rate_limits": s.faults.RateLimits()})
+}
+
+func joinSorted(xs []string) string {
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}

@@ -1,0 +1,189 @@
+package mockserver
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/plummock/plummock/fixtures"
+	"github.com/plummock/plummock/mockserver/apierr"
+	"github.com/plummock/plummock/mockserver/journal"
+	"github.com/plummock/plummock/mockserver/jsonbody"
+	"github.com/plummock/plummock/mockserver/store"
+)
+
+// inspectRoutes are the admin calls that show state or replace fixtures.
+func (s *Server) inspectRoutes(guarded func(string, http.HandlerFunc, ...string)) {
+	guarded("/requests", s.adminListRequests, http.MethodGet)
+	guarded("/requests", s.adminClearRequests, http.MethodDelete)
+	guarded("/state", s.adminState, http.MethodGet)
+	guarded("/fixtures", s.adminPutFixtures, http.MethodPut)
+	guarded("/openapi.yaml", s.adminSpec, http.MethodGet)
+}
+
+// adminListRequests answers the journal, newest first: ?operation=&status=&limit=.
+func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := journal.Filter{Operation: q.Get("operation")}
+	for name, into := range map[string]*int{"status": &f.Status, "limit": &f.Limit} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				writeError(w, apierr.BadRequest(name+": must be a non-negative integer"))
+				return
+			}
+			*into = n
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"size": s.journal.Size(), "requests": s.journal.List(f)})
+}
+
+func (s *Server) adminClearRequests(w http.ResponseWriter, _ *http.Request) {
+	s.journal.Clear()
+	writeJSON(w, http.StatusOK, map[string]any{"requests": []any{}})
+}
+
+// companyState is what the state view shows of a company; secrets are never shown.
+type companyState struct {
+	ID       string        `json:"id"`
+	Name     string        `json:"name,omitempty"`
+	ClientID string        `json:"client_id"`
+	Users    []userState   `json:"users"`
+	Families []familyState `json:"families"`
+}
+
+type userState struct {
+	Email      string  `json:"email"`
+	SuperAdmin bool    `json:"super_admin"`
+	Balance    float64 `json:"balance"`
+}
+
+type familyState struct {
+	ID      string       `json:"id"`
+	Kind    store.Kind   `json:"kind"`
+	Subject string       `json:"subject"`
+	Scope   string       `json:"scope,omitempty"`
+	Refresh []tokenState `json:"refresh_tokens"`
+	Access  []tokenState `json:"access_tokens"`
+}
+
+// tokenState names a token by fingerprint (the same one logs and the journal show) or jti.
+type tokenState struct {
+	ID        string    `json:"id"`
+	Status    string    `json:"status"` // live, used, revoked:<reason>, expired
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+func (s *Server) adminState(w http.ResponseWriter, r *http.Request) {
+	set, err := s.tokens.Fixtures(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	inspector, canList := s.opts.Store.(store.Inspector)
+	out := []companyState{}
+	for _, c := range set.Companies {
+		cs := companyState{ID: c.ID, Name: c.Name, ClientID: c.ClientID, Users: []userState{}, Families: []familyState{}}
+		for _, u := range c.Users {
+			cs.Users = append(cs.Users, userState{Email: u.Email, SuperAdmin: u.SuperAdmin, Balance: u.Balance})
+		}
+		if canList {
+			fams, err := inspector.Families(r.Context(), c.ID)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			cs.Families = s.familyStates(fams)
+		}
+		out = append(out, cs)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"now": s.clock.Now().UTC(), "companies": out, "blocks": s.tokens.Blocks(),
+		"profile": s.tokens.Policy(), "families_listed": canList,
+	})
+}
+
+func (s *Server) familyStates(fams []store.Family) []familyState {
+	now := s.clock.Now()
+	out := []familyState{}
+	for _, f := range fams {
+		fs := familyState{ID: f.ID, Kind: f.Grant.Kind, Subject: f.Grant.Subject, Scope: f.Grant.Scope}
+		for _, t := range f.Refresh {
+			fs.Refresh = append(fs.Refresh, tokenState{ID: "fp:" + t.Hash[:8], Status: status(t.Revoked, !t.UsedAt.IsZero(), t.ExpiresAt, now), ExpiresAt: t.ExpiresAt})
+		}
+		for _, t := range f.Access {
+			fs.Access = append(fs.Access, tokenState{ID: accessID(t.ID), Status: status(t.Revoked, false, t.ExpiresAt, now), ExpiresAt: t.ExpiresAt})
+		}
+		out = append(out, fs)
+	}
+	return out
+}
+
+// accessID shows a JWT's jti, or a fixture token's fingerprint (never the token).
+func accessID(id string) string {
+	if len(id) > 7 && id[:7] == "static:" {
+		return "fp:" + id[7:15]
+	}
+	return "jti:" + id
+}
+
+func status(rev store.Revocation, used bool, exp, now time.Time) string {
+	switch {
+	case !rev.Alive():
+		return "revoked:" + rev.Reason
+	case !now.Before(exp):
+		return "expired"
+	case used:
+		return "used"
+	}
+	return "live"
+}
+
+// adminPutFixtures replaces the fixtures (YAML or JSON, same format as --fixtures): validated
+// whole, then applied at once; every token dies. A reset returns to the start-up fixtures.
+func (s *Server) adminPutFixtures(w http.ResponseWriter, r *http.Request) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mt {
+	case "application/json", "application/yaml", "application/x-yaml", "text/yaml":
+	default:
+		writeError(w, apierr.New(http.StatusUnsupportedMediaType, "invalid_request", "Content-Type must be application/json or application/yaml"))
+		return
+	}
+	body, err := jsonbody.Read(r.Body, 1<<20)
+	if errors.Is(err, jsonbody.ErrTooLarge) {
+		writeError(w, apierr.New(http.StatusRequestEntityTooLarge, "invalid_request", "fixtures larger than 1 MiB"))
+		return
+	}
+	set, err := fixtures.Parse(bytes.NewReader(body))
+	if err != nil {
+		writeError(w, apierr.BadRequest(fixtureProblem(err)))
+		return
+	}
+	if err := s.applyFixtures(r, set); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"companies": len(set.Companies), "profile": s.tokens.Policy()})
+}
+
+func (s *Server) applyFixtures(r *http.Request, set *fixtures.Set) error {
+	if set.Profile != nil {
+		if err := s.tokens.SetPolicy(*set.Profile); err != nil {
+			return err
+		}
+	}
+	return s.tokens.Reset(r.Context(), set)
+}
+
+// fixtureProblem drops the "fixtures: " prefix the loader puts on its errors.
+func fixtureProblem(err error) string {
+	msg := err.Error()
+	const prefix = "fixtures: "
+	if len(msg) > len(prefix) && msg[:len(prefix)] == prefix {
+		return msg[len(prefix):]
+	}
+	return msg
+}

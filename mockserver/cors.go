@@ -1,0 +1,134 @@
+package mockserver
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/plummock/plummock/mockserver/apierr"
+)
+
+// DefaultCORSOrigins let a frontend on any local port call the mock.
+func DefaultCORSOrigins() []string {
+	return []string{"http://localhost:*", "http://127.0.0.1:*"}
+}
+
+// corsPolicy answers browsers: which origins may call the API, with which methods and headers.
+type corsPolicy struct {
+	any      bool
+	patterns []originPattern
+}
+
+// originPattern is scheme://host with an exact port or any port.
+type originPattern struct {
+	scheme, host, port string // port "*" = any
+}
+
+func newCORSPolicy(origins []string) (*corsPolicy, error) {
+	if origins == nil {
+		origins = DefaultCORSOrigins()
+	}
+	p := &corsPolicy{}
+	for _, o := range origins {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if o == "*" {
+			p.any = true
+			continue
+		}
+		pat, err := parseOriginPattern(o)
+		if err != nil {
+			return nil, err
+		}
+		p.patterns = append(p.patterns, pat)
+	}
+	return p, nil
+}
+
+func parseOriginPattern(o string) (originPattern, error) {
+	u, err := url.Parse(strings.Replace(o, ":*", ":0", 1))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return originPattern{}, fmt.Errorf("CORS origin %q: want scheme://host[:port] or scheme://host:*", o)
+	}
+	port := u.Port()
+	if strings.HasSuffix(o, ":*") {
+		port = "*"
+	}
+	return originPattern{scheme: u.Scheme, host: u.Hostname(), port: port}, nil
+}
+
+// allows reports whether origin may call, and whether it matched exactly (credentials are only
+// ever allowed for an origin we echo, never with "*").
+func (p *corsPolicy) allows(origin string) (ok, exact bool) {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false, false
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	for _, pat := range p.patterns {
+		if pat.scheme == u.Scheme && strings.EqualFold(pat.host, u.Hostname()) && (pat.port == "*" || pat.port == port) {
+			return true, true
+		}
+	}
+	return p.any, false
+}
+
+// corsHeaders lists what a browser may send and read.
+const (
+	corsAllowHeaders  = "Authorization, Content-Type, X-Request-Id"
+	corsExposeHeaders = "WWW-Authenticate, X-Request-Id"
+	corsMaxAge        = 600
+)
+
+// withCORS answers preflights and marks responses for allowed origins. allowMethods names the
+// methods of the requested path.
+func (s *Server) withCORS(next http.Handler, allowMethods func(path string) string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Add("Vary", "Origin")
+		ok, exact := s.cors.allows(origin)
+		if ok {
+			setAllowOrigin(w.Header(), origin, exact)
+		}
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			preflight(w, ok, allowMethods(r.URL.Path))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func setAllowOrigin(h http.Header, origin string, exact bool) {
+	h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+	if exact {
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Allow-Credentials", "true")
+		return
+	}
+	h.Set("Access-Control-Allow-Origin", "*")
+}
+
+func preflight(w http.ResponseWriter, ok bool, methods string) {
+	h := w.Header()
+	h.Add("Vary", "Access-Control-Request-Method")
+	h.Add("Vary", "Access-Control-Request-Headers")
+	if !ok || methods == "" {
+		writeError(w, apierr.New(http.StatusForbidden, "access_denied", "origin or path not allowed for cross-origin calls"))
+		return
+	}
+	h.Set("Access-Control-Allow-Methods", methods+", OPTIONS")
+	h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+	h.Set("Access-Control-Max-Age", strconv.Itoa(corsMaxAge))
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,70 @@
+package journal
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/plummock/plummock"
+)
+
+func TestRingKeepsNewestFirstAndFilters(t *testing.T) {
+	j := New(3)
+	for i, op := range []string{"a", "b", "a", "b", "a"} {
+		j.Add(Entry{Operation: op, Status: 200 + i})
+	}
+	all := j.List(Filter{})
+	if len(all) != 3 || all[0].Status != 204 || all[2].Status != 202 || all[0].Seq != 5 {
+		t.Fatalf("ring = %+v", all)
+	}
+	if got := j.List(Filter{Operation: "a"}); len(got) != 2 || got[0].Status != 204 {
+		t.Errorf("op filter = %+v", got)
+	}
+	if got := j.List(Filter{Status: 203}); len(got) != 1 || got[0].Operation != "b" {
+		t.Errorf("status filter = %+v", got)
+	}
+	if got := j.List(Filter{Limit: 1}); len(got) != 1 {
+		t.Errorf("limit = %+v", got)
+	}
+	j.Clear()
+	if got := j.List(Filter{}); len(got) != 0 {
+		t.Errorf("after clear = %+v", got)
+	}
+}
+
+func TestEntryHoldsNoSecret(t *testing.T) {
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+	r := httptest.NewRequest("POST", "/chef/v1/oauth/token/user", nil)
+	r.Header.Set("Authorization", "Bearer demo-company-token")
+	req := []byte(`{"grant_type":"refresh_token","refresh_token":"rt-secret-value","client_id":"demo-client","client_secret":"demo-secret","nested":{"note":"` + jwt + `"}}`)
+	resp := []byte(`{"access_token":"` + jwt + `","refresh_token":"rt-new-value","token_type":"bearer"}`)
+	e := NewEntry(r, req, 200, resp)
+	out, _ := json.Marshal(e)
+	for _, secret := range []string{"demo-company-token", "rt-secret-value", "demo-secret", "rt-new-value", jwt} {
+		if strings.Contains(string(out), secret) {
+			t.Errorf("entry holds %q: %s", secret, out)
+		}
+	}
+	if plummock.LooksLikeJWT(string(out)) {
+		t.Errorf("JWT-shaped string in %s", out)
+	}
+	if !strings.Contains(string(out), `"client_id":"demo-client"`) || !strings.Contains(string(out), `"Authorization":"Bearer fp:`) {
+		t.Errorf("useful fields lost: %s", out)
+	}
+}
+
+func TestErrorCodeFromEveryShape(t *testing.T) {
+	cases := map[string]string{
+		`{"error":"invalid_grant"}`:                                                  "invalid_grant",
+		`{"success":0,"error_message_id":"auth.token_error"}`:                        "auth.token_error",
+		`{"code":401,"errorId":"PIPE10015","error":"x"}`:                             "PIPE10015",
+		`{"message":"auth.request_limit_exceeded"}`:                                  "auth.request_limit_exceeded",
+		`{"errors":[{"message":"auth.request_limit_exceeded","penaltySeconds":60}]}`: "auth.request_limit_exceeded",
+	}
+	for body, want := range cases {
+		if got := errorCode([]byte(body), 400); got != want {
+			t.Errorf("%s: %q", body, got)
+		}
+	}
+}
