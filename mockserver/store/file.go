@@ -188,3 +188,8 @@ func (f *File) Stats(ctx context.Context) (Stats, error) { return f.memory().Sta
 // memory returns the current memory state (a failed append may have replaced it); reads need
 // no lock of the file store's, so they never wait for a write's fsync.
 func (f *File) memory() *Memory { return f.mem.Load() }
+
+// Families implements Inspector.
+func (f *File) Families(ctx context.Context, companyID string) ([]Family, error) {
+	return f.memory().Families(ctx, companyID)
+}

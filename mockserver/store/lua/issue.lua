@@ -9,16 +9,22 @@ end
 addFamily(r)
 put('r', r)
 put('a', q.a)
+-- alive: the family still has a token that works (an unused refresh token, or an access token).
+local function alive(fam)
+  for _, h in ipairs(redis.call('LRANGE', G .. 'fr:' .. fam, 0, -1)) do
+    local v = redis.call('HMGET', G .. 'r:' .. h, 'rev', 'used', 'exp')
+    if v[1] == '' and v[2] == '' and q.now < v[3] then return true end
+  end
+  for _, id in ipairs(redis.call('LRANGE', G .. 'fa:' .. fam, 0, -1)) do
+    local v = redis.call('HMGET', G .. 'a:' .. id, 'rev', 'exp')
+    if v[1] == '' and q.now < v[2] then return true end
+  end
+  return false
+end
 if q.max > 0 then
   local live = {}
   for _, fam in ipairs(redis.call('LRANGE', G .. r.sk, 0, -1)) do
-    for _, h in ipairs(redis.call('LRANGE', G .. 'fr:' .. fam, 0, -1)) do
-      local v = redis.call('HMGET', G .. 'r:' .. h, 'rev', 'used', 'exp')
-      if v[1] == '' and v[2] == '' and q.now < v[3] then
-        table.insert(live, fam)
-        break
-      end
-    end
+    if alive(fam) then table.insert(live, fam) end
   end
   for i = 1, #live - q.max do
     revokeFamily('r', live[i], q.why_evict)

@@ -73,3 +73,19 @@ func testMaxFamilies(t *testing.T, newStore NewStore) {
 		e.accessRevoked(p.Access.ID, reason, at)
 	}
 }
+
+// testMaxFamiliesCountsWorkingAccess: a family whose refresh token was superseded but whose
+// access token still works is an active pair, and counts against the cap.
+func testMaxFamiliesCountsWorkingAccess(t *testing.T, newStore NewStore) {
+	e := start(t, newStore)
+	admin := User("admin@demo.example")
+	opts := store.IssueOptions{SupersedeRefresh: true, MaxFamilies: 2}
+	first := e.issue(admin, T0, opts)
+	second := e.issue(admin, T0.Add(time.Minute), opts)
+	at := T0.Add(2 * time.Minute)
+	third := e.issue(admin, at, opts)
+	e.accessRevoked(first.Access.ID, "evicted", at)
+	e.accessRevoked(second.Access.ID, "", at)
+	e.accessRevoked(third.Access.ID, "", at)
+	e.refreshRevoked(second.Refresh.Hash, "superseded", at)
+}

@@ -31,6 +31,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Issue", func(t *testing.T) { testIssue(t, newStore) })
 	t.Run("Supersede", func(t *testing.T) { testSupersede(t, newStore) })
 	t.Run("MaxFamilies", func(t *testing.T) { testMaxFamilies(t, newStore) })
+	t.Run("MaxFamiliesCountsWorkingAccess", func(t *testing.T) { testMaxFamiliesCountsWorkingAccess(t, newStore) })
 	t.Run("Rotate", func(t *testing.T) { testRotate(t, newStore) })
 	t.Run("RotateReuse", func(t *testing.T) { testRotateReuse(t, newStore) })
 	t.Run("RotateConcurrent", func(t *testing.T) { testRotateConcurrent(t, newStore) })
