@@ -116,6 +116,9 @@ func (s *Server) pullShared(ctx context.Context) error {
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.lost(versions) {
+		return s.recoverLostState(ctx)
+	}
 	for i, v := range versions {
 		if v == st.known[i] {
 			continue
@@ -134,6 +137,29 @@ func (s *Server) pullShared(ctx context.Context) error {
 	return nil
 }
 
+// lost reports a store that forgot everything (a Redis restarted without persistence): every
+// document this replica saw saved is gone. The caller holds st.mu.
+func (st *sharedState) lost(versions []uint64) bool {
+	seen := false
+	for i, v := range versions {
+		if v != 0 {
+			return false
+		}
+		seen = seen || st.known[i] != 0
+	}
+	return seen
+}
+
+// recoverLostState seeds a store that lost its state: the start-up fixtures (every token is
+// gone with the store anyway) and this replica's control documents. The caller holds st.mu.
+func (s *Server) recoverLostState(ctx context.Context) error {
+	s.log.Warn("the store lost its state; seeding it with the start-up fixtures")
+	if err := s.tokens.Reset(ctx, s.base); err != nil {
+		return err
+	}
+	return s.pushLocked(ctx, true)
+}
+
 // pushShared saves every document whose state changed since it was last pulled or pushed
 // (every document, if all is set).
 func (s *Server) pushShared(ctx context.Context, all bool) error {
@@ -143,6 +169,12 @@ func (s *Server) pushShared(ctx context.Context, all bool) error {
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	return s.pushLocked(ctx, all)
+}
+
+// pushLocked is pushShared with st.mu held.
+func (s *Server) pushLocked(ctx context.Context, all bool) error {
+	st := s.shared
 	for i, d := range st.docs {
 		now := st.json(i)
 		if !all && bytes.Equal(now, st.last[i]) {

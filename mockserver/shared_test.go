@@ -136,3 +136,19 @@ func TestFileStoreKeepsStateAcrossRestart(t *testing.T) {
 		t.Errorf("refresh after restart: %d %s", r.status, r.raw)
 	}
 }
+
+// TestRedisLosingItsDataIsReseeded: a Redis that comes back empty is seeded again with the
+// fixtures and the replica's control state, instead of answering 500 for missing fixtures.
+func TestRedisLosingItsDataIsReseeded(t *testing.T) {
+	a, b, mr := redisReplicas(t)
+	admin(t, a, "POST", "/clock/advance", map[string]string{"duration": "2h"})
+	set := createUser(t, a)
+	admin(t, b, "GET", "/clock", nil) // B has seen the advance: whichever replica reseeds keeps it
+	mr.FlushAll()
+	wantError(t, call(t, "POST", b+pathUserRefresh, nil, refreshBody(set.str("refresh_token"))), 400, "invalid_grant")
+	createUser(t, a)
+	createUser(t, b)
+	if c := admin(t, a, "GET", "/clock", nil); c.str("offset") != "2h0m0s" {
+		t.Errorf("A's clock after the reseed: %s", c.raw)
+	}
+}
