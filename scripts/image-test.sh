@@ -7,6 +7,7 @@
 # /usr/local/go. Installs buildah (and iproute2, curl) with apt-get if missing. No registry is
 # contacted: the build stage is a local image made from this machine's Go toolchain, git and CA
 # certificates, modules come from the machine's module cache, and the final stage is scratch.
+# KEEP_IMAGE=1 keeps the image (localhost/plummock:image-test) for a look afterwards.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   [ -n "$ctr" ] && buildah rm "$ctr" >/dev/null 2>&1
   ip netns del "$ns" 2>/dev/null
-  buildah rmi "$tag" >/dev/null 2>&1
+  [ -n "${KEEP_IMAGE:-}" ] || buildah rmi "$tag" >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -48,7 +49,16 @@ need() {
 # build_stage_image commits a build-stage image from this machine: Go, git (so the binary is
 # stamped with its revision) with the libraries it links, CA certificates, a writable /tmp.
 build_stage_image() {
-  log "assembling $build_image from $(/usr/local/go/bin/go version)"
+  local version have
+  version=$(/usr/local/go/bin/go version)
+  if have=$(buildah inspect --type image --format '{{index .ImageAnnotations "plummock.go"}}' "$build_image" 2>/dev/null); then
+    if [ "$have" = "$version" ]; then
+      log "reusing $build_image ($version)"
+      return
+    fi
+    buildah rmi "$build_image" >/dev/null # made from another toolchain
+  fi
+  log "assembling $build_image from $version"
   local c
   c=$(buildah from scratch)
   buildah copy -q "$c" /usr/local/go /usr/local/go >/dev/null
@@ -61,7 +71,7 @@ build_stage_image() {
   mkdir -p "$work/empty"
   buildah copy -q --chmod 1777 "$c" "$work/empty" /tmp >/dev/null
   buildah config --env PATH=/usr/local/go/bin:/usr/bin:/bin --env HOME=/root --env GOPATH=/go \
-    --env GOCACHE=/tmp/go-build --env GOTOOLCHAIN=local "$c"
+    --env GOCACHE=/tmp/go-build --env GOTOOLCHAIN=local --annotation "plummock.go=$version" "$c"
   buildah commit -q --rm "$c" "$build_image" >/dev/null
 }
 
