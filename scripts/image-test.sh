@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # image-test.sh: build plummock's container image offline with buildah, run it, and check it
 # from outside the container: health, the health-check command, E1, a refresh, admin token
-# protection, the version stamp. Prints the image size; exits non-zero on any failure.
+# protection, the contract suite through the admin token, the version stamp. Prints the image size; exits non-zero on any failure.
 #
 # Needs root (buildah's chroot isolation, network namespaces) and the Go toolchain at
 # /usr/local/go. Installs buildah (and iproute2, curl) with apt-get if missing. No registry is
@@ -154,6 +154,15 @@ check_container() {
   log "ok: runs as $user"
 }
 
+# check_contract runs the contract suite from the host against the container, through the admin
+# token: the image is the fake that CI jobs will run their tests against.
+check_contract() {
+  go build -o "$work/plummock" ./cmd/plummock
+  in_ns "$work/plummock" contract --base-url http://127.0.0.1:8080/chef --admin-url http://127.0.0.1:8080 \
+    --admin-token "$admin_token" >"$work/contract" 2>&1 || { cat "$work/contract" >&2; fail "contract suite against the container"; }
+  log "ok: contract suite against the container ($(tail -n 1 "$work/contract"))"
+}
+
 check_version() {
   local v
   v=$(buildah run "$ctr" /plummock version)
@@ -173,6 +182,7 @@ main() {
   build_image
   start_container
   check_container
+  check_contract
   check_version
   local size
   size=$(buildah images --format '{{.Size}}' "$tag")
