@@ -120,10 +120,12 @@ func (c *C) AdvanceClock(d time.Duration) Clock {
 }
 
 // ResetTarget restores the fake's fixtures (every token dies, the originals come back) and
-// returns the session to the credentials it started with. The clock, which a reset also resets,
-// is put back as it was.
+// returns the session to the credentials it started with. The clock and the behaviour profile,
+// which a reset also resets, are put back as they were.
 func (c *C) ResetTarget() {
 	before := c.clock(http.MethodGet, "", nil)
+	profile := c.adminJSON(http.MethodGet, "/profile", nil, http.StatusOK, nil).Body
+	defer c.putProfile(profile)
 	resp := c.Do(Request{Method: http.MethodPost, Path: "/__admin/reset", Admin: true,
 		Bearer: c.s.credentials().AdminToken})
 	if resp.Status != http.StatusOK {

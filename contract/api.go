@@ -71,7 +71,9 @@ type Validation struct {
 	ExpiresIn       int64
 	AccessExpiryMS  int64 // 0 when absent (the field is optional on some pages)
 	RefreshExpiryMS int64
-	Resp            *Response
+	// ExpiryEncoding is "number" or "string" as for TokenSet, "" when the fields are absent.
+	ExpiryEncoding string
+	Resp           *Response
 }
 
 // Validation asserts a 200 validation answer that echoes token, and decodes it.
@@ -89,7 +91,7 @@ func (c *C) Validation(resp *Response, token string) Validation {
 	if v.ExpiresIn, _, err = epochInt(w.ExpiresIn); err != nil {
 		c.FatalOn(resp, "expires_in must be an integer: %v", err)
 	}
-	v.AccessExpiryMS, _, _ = epochInt(w.AccessTokenExpiry)
+	v.AccessExpiryMS, v.ExpiryEncoding, _ = epochInt(w.AccessTokenExpiry)
 	v.RefreshExpiryMS, _, _ = epochInt(w.RefreshTokenExpiry)
 	if v.AccessToken != token {
 		c.failOn(resp, "access_token must echo the presented token")

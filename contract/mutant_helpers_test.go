@@ -102,8 +102,18 @@ func bodyOf(r *http.Request) map[string]string {
 	return m
 }
 
+// objectOf reads the request body and puts it back, returning it decoded as a JSON object
+// (values of any type, unlike bodyOf).
+func objectOf(r *http.Request) map[string]any {
+	data, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	m := map[string]any{}
+	_ = json.Unmarshal(data, &m)
+	return m
+}
+
 // withBody replaces the request body by the JSON of m.
-func withBody(r *http.Request, m map[string]string) *http.Request {
+func withBody(r *http.Request, m any) *http.Request {
 	data, _ := json.Marshal(m)
 	r2 := r.Clone(r.Context())
 	r2.Body = io.NopCloser(bytes.NewReader(data))

@@ -27,7 +27,11 @@ const (
 var tokenIssuers = on(http.MethodPost, pCreate, pUser, pCompany)
 
 func mutants() []mutant {
-	return append(responseMutants(), append(stateMutants(), authMutants()...)...)
+	var all []mutant
+	for _, group := range [][]mutant{responseMutants(), stateMutants(), authMutants(), controlMutants()} {
+		all = append(all, group...)
+	}
+	return all
 }
 
 // responseMutants change what an answer looks like.
@@ -116,6 +120,7 @@ func TestMutantsAreCaught(t *testing.T) {
 	}
 	for _, m := range all {
 		t.Run(m.name, func(t *testing.T) {
+			t.Parallel() // each mutant is its own fake; they share nothing
 			rep, err := contract.RunSuite(t.Context(), newFake(t, m.wrap, 10), contract.Cases())
 			if err != nil {
 				t.Fatal(err)

@@ -14,7 +14,8 @@ import (
 func Cases() []Case {
 	var all []Case
 	for _, group := range [][]Case{tokenCases(), validateCases(), errorCases(), jwksCases(),
-		clockCases(), raceCases(), observationCases(), companyCases()} {
+		clockCases(), raceCases(), observationCases(), profileCases(), faultCases(), scenarioCases(),
+		companyCases()} {
 		all = append(all, group...)
 	}
 	return all

@@ -16,7 +16,13 @@ import (
 // a deviation for a mutant) and returns a Target for it.
 func newFake(t *testing.T, wrap func(http.Handler) http.Handler, n int) contract.Target {
 	t.Helper()
-	srv, err := mockserver.New(mockserver.Options{Strict: true})
+	return newFakeWith(t, mockserver.Options{Strict: true}, wrap, n)
+}
+
+// newFakeWith is newFake with chosen server options.
+func newFakeWith(t *testing.T, opts mockserver.Options, wrap func(http.Handler) http.Handler, n int) contract.Target {
+	t.Helper()
+	srv, err := mockserver.New(opts)
 	if err != nil {
 		t.Fatalf("mockserver.New: %v", err)
 	}

@@ -282,3 +282,14 @@ func TestRateLimitPerMockMinute(t *testing.T) {
 	admin(t, ts.URL, "POST", "/clock/advance", map[string]string{"duration": "1m"})
 	createUser(t, ts.URL)
 }
+
+func TestLiftedBlockLeavesRevokedTokensPlainlyDead(t *testing.T) {
+	ts, _ := newTest(t)
+	set := createUser(t, ts.URL)
+	admin(t, ts.URL, "POST", "/scenarios/user_disabled", map[string]string{"company": "demo", "user": "admin@demo.example"})
+	wantBusiness(t, call(t, "GET", ts.URL+pathValidate, bearer(set.str("access_token")), nil), 401, "PIPE10015")
+	admin(t, ts.URL, "DELETE", "/scenarios", nil)
+	wantError(t, call(t, "GET", ts.URL+pathValidate, bearer(set.str("access_token")), nil), 401, "invalid_token")
+	wantError(t, call(t, "POST", ts.URL+pathUser, nil, refreshBody(set.str("refresh_token"))), 400, "invalid_grant")
+	createUser(t, ts.URL) // the user may sign in again
+}

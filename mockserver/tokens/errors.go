@@ -27,11 +27,19 @@ const (
 	ReasonRegenerated     = "regenerated"
 )
 
-// revocationError says what a token revoked for reason answers.
+// revocationError says what a token revoked for reason answers. Only a password reset has an
+// answer of its own for good; a disabled user or company answers PIPE1001x through the block
+// while it is in force (blockError), and a plain dead token once the block is lifted.
 func revocationError(reason string, otherwise error) error {
-	switch reason {
-	case ReasonPasswordReset:
+	if reason == ReasonPasswordReset {
 		return ErrPasswordReset
+	}
+	return otherwise
+}
+
+// blockError says what a call refused by a scenario's block answers.
+func blockError(reason string) error {
+	switch reason {
 	case ReasonUserDisabled:
 		return ErrUserDisabled
 	case ReasonCompanyDisabled:
@@ -39,6 +47,6 @@ func revocationError(reason string, otherwise error) error {
 	case ReasonIPNotAllowed:
 		return ErrIPNotAllowed
 	default:
-		return otherwise
+		return ErrInvalidToken
 	}
 }

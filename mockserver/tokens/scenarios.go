@@ -57,10 +57,10 @@ func (b *blocks) check(companyID, email string) error {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if reason, ok := b.companies[companyID]; ok {
-		return revocationError(reason, ErrInvalidToken)
+		return blockError(reason)
 	}
 	if reason, ok := b.users[companyID+"/"+email]; ok && email != "" {
-		return revocationError(reason, ErrInvalidToken)
+		return blockError(reason)
 	}
 	return nil
 }

@@ -32,14 +32,15 @@ func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Ki
 	if err != nil {
 		return Principal{}, err
 	}
-	if !rec.Revoked.Alive() {
-		return Principal{}, fmt.Errorf("%w: revoked (%s)", revocationError(rec.Revoked.Reason, ErrInvalidToken), rec.Revoked.Reason)
-	}
+
 	if !s.clock.Now().Before(rec.ExpiresAt) {
 		return Principal{}, fmt.Errorf("%w: expired", ErrInvalidToken)
 	}
 	if err := s.blocks.check(rec.Grant.CompanyID, userOf(rec.Grant)); err != nil {
 		return Principal{}, err
+	}
+	if !rec.Revoked.Alive() {
+		return Principal{}, fmt.Errorf("%w: revoked (%s)", revocationError(rec.Revoked.Reason, ErrInvalidToken), rec.Revoked.Reason)
 	}
 	if want != "" && rec.Grant.Kind != want {
 		return Principal{}, fmt.Errorf("%w: a %s token is required", ErrInvalidToken, want)
