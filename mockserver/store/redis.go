@@ -35,7 +35,7 @@ type Redis struct {
 var luaFiles embed.FS
 
 // redisScripts are the scripts the store runs; each but save_shared starts with lua/lib.lua.
-var redisScripts = []string{"reset", "issue", "rotate", "read", "family", "revoke", "prune", "stats", "save_shared"}
+var redisScripts = []string{"reset", "issue", "rotate", "read", "family", "revoke", "prune", "stats", "families", "save_shared"}
 
 // Timeouts that make a dead Redis a quick 503 instead of a hung request.
 const (

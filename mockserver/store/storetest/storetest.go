@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Revoke", func(t *testing.T) { testRevoke(t, newStore) })
 	t.Run("Prune", func(t *testing.T) { testPrune(t, newStore) })
 	t.Run("Stats", func(t *testing.T) { testStats(t, newStore) })
+	t.Run("Inspector", func(t *testing.T) { testInspector(t, newStore) })
 	t.Run("Shared", func(t *testing.T) { testShared(t, newStore) })
 	t.Run("Persistent", func(t *testing.T) { testPersistent(t, newStore) })
 }
