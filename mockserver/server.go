@@ -67,6 +67,7 @@ type Server struct {
 	// adminEndpoints lists "METHOD /path" of every admin route, so a test can hold admin.yaml
 	// to what is served.
 	adminEndpoints []string
+	shared         *sharedState // nil unless the store is a store.Shared (shared.go)
 }
 
 // New builds a server and loads its fixtures.
@@ -97,10 +98,10 @@ func New(opts Options) (*Server, error) {
 	if err := bindOperations(doc, s.operations); err != nil {
 		return nil, err
 	}
-	if err := s.tokens.Reset(context.Background(), s.base); err != nil {
+	if err := s.startState(context.Background()); err != nil {
 		return nil, err
 	}
-	s.handler = s.routes()
+	s.handler = s.withShared(s.routes())
 	return s, nil
 }
 
@@ -155,7 +156,10 @@ func (s *Server) Reset(ctx context.Context) error {
 	if err := s.tokens.SetPolicy(s.profile); err != nil {
 		return err
 	}
-	return s.tokens.Reset(ctx, s.base)
+	if err := s.tokens.Reset(ctx, s.base); err != nil {
+		return err
+	}
+	return s.pushShared(ctx, false)
 }
 
 // Close releases the server's resources.

@@ -4,6 +4,7 @@
 //	plummock [serve] [flags]   run the mock (default)
 //	plummock contract [flags]  run the contract suite against a target
 //	plummock token [flags]     mint a token set offline (JSON)
+//	plummock healthcheck       exit 0 if the local mock is healthy (for HEALTHCHECK)
 //	plummock version           print the version
 package main
 
@@ -36,6 +37,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runContract(ctx, rest, stdout, stderr)
 	case "token":
 		return runToken(ctx, rest, os.Getenv, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, rest, os.Getenv, stdout, stderr)
 	case "version":
 		return runVersion(stdout)
 	case "help":
@@ -51,5 +54,6 @@ const usage = `Usage:
   plummock [serve] [flags]    run the mock (plummock serve -h for flags)
   plummock contract [flags]   run the contract suite against a target (plummock contract -h)
   plummock token [flags]      mint a token set offline, as JSON (plummock token -h)
+  plummock healthcheck        exit 0 if the mock at --addr (or $PLUMMOCK_ADDR) is healthy
   plummock version            print the version
 `

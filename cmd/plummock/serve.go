@@ -20,10 +20,10 @@ import (
 
 // serveConfig is what the serve flags say.
 type serveConfig struct {
-	addr, fixtures, key, alg, logFormat, logLevel string
-	opts                                          mockserver.Options
-	admin                                         bool
-	profile                                       profileFlags
+	addr, fixtures, key, alg, logFormat, logLevel, store string
+	opts                                                 mockserver.Options
+	admin                                                bool
+	profile                                              profileFlags
 }
 
 func serveFlags(cfg *serveConfig) *flag.FlagSet {
@@ -45,6 +45,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.Int64Var(&cfg.opts.MaxBodyBytes, "max-body", mockserver.DefaultMaxBodyBytes, "request body limit in bytes")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&cfg.store, "store", "memory", storeUsage)
 	fs.IntVar(&cfg.opts.JournalSize, "journal-size", 1000, "API calls the request journal keeps")
 	cfg.profile.register(fs)
 	return fs
@@ -65,6 +66,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 		return nil, err
 	}
 	cfg.opts.DisableAdmin = !cfg.admin
+	if err := checkStore(cfg.store, cfg.key); err != nil {
+		return nil, err
+	}
 	logger, err := newLogger(cfg.logFormat, cfg.logLevel, stderr)
 	if err != nil {
 		return nil, err
@@ -142,6 +146,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stderr, "plummock:", err)
 		return 2
 	}
+	st, closeStore, err := openStore(ctx, cfg.store, cfg.opts.Logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "plummock:", err)
+		return 1
+	}
+	defer closeStore()
+	cfg.opts.Store = st
 	srv, err := mockserver.New(cfg.opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "plummock:", err)

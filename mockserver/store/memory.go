@@ -18,9 +18,12 @@ type Memory struct {
 	refresh  map[string]*RefreshToken
 	access   map[string]*AccessToken
 	families map[string]*family
-	subjects map[Grant][]string // family ids by grant subject, oldest first
-	limits   Limits
-	writes   int
+	subjects subjectSets // every family of a grant subject
+	// withRefresh are the families of a subject that may still hold an unused refresh token:
+	// E1's supersede visits only these, so its cost does not grow with the subject's history.
+	withRefresh subjectSets
+	limits      Limits
+	writes      int
 }
 
 // family groups the tokens of one login chain.
@@ -63,7 +66,8 @@ func (m *Memory) clear() {
 	m.refresh = map[string]*RefreshToken{}
 	m.access = map[string]*AccessToken{}
 	m.families = map[string]*family{}
-	m.subjects = map[Grant][]string{}
+	m.subjects = subjectSets{}
+	m.withRefresh = subjectSets{}
 }
 
 // subjectKey is the grant with the per-issue fields blanked: one key per (company, subject, kind).
@@ -104,8 +108,7 @@ func (m *Memory) addFamily(id string, g Grant, at time.Time) *family {
 	}
 	f := &family{grant: g, created: at}
 	m.families[id] = f
-	key := subjectKey(g)
-	m.subjects[key] = append(m.subjects[key], id)
+	m.subjects.add(subjectKey(g), id)
 	return f
 }
 
@@ -113,6 +116,7 @@ func (m *Memory) putRefresh(r RefreshToken) {
 	m.refresh[r.Hash] = &r
 	f := m.families[r.Family]
 	f.refresh = append(f.refresh, r.Hash)
+	m.withRefresh.add(subjectKey(f.grant), r.Family)
 	m.writes++
 }
 
@@ -129,12 +133,7 @@ func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) error {
 	defer m.mu.Unlock()
 	m.makeRoom(p.Refresh.IssuedAt)
 	grant := p.Refresh.Grant
-	if opts.SupersedeRefresh || opts.SupersedeAccess {
-		why := Revocation{At: p.Refresh.IssuedAt, Reason: "superseded"}
-		for _, id := range m.subjects[subjectKey(grant)] {
-			m.revokeFamily(id, why, opts.SupersedeRefresh, opts.SupersedeAccess)
-		}
-	}
+	m.supersede(subjectKey(grant), Revocation{At: p.Refresh.IssuedAt, Reason: "superseded"}, opts)
 	m.addFamily(p.Refresh.Family, grant, p.Refresh.IssuedAt)
 	m.putRefresh(p.Refresh)
 	m.putAccess(p.Access)
@@ -144,14 +143,36 @@ func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) error {
 	return nil
 }
 
+// supersede applies E1's rules to a subject's earlier families. Killing refresh tokens only
+// (the default) visits just the families that may hold one; killing access tokens too visits
+// them all.
+func (m *Memory) supersede(key Grant, why Revocation, opts IssueOptions) {
+	switch {
+	case opts.SupersedeAccess:
+		for id := range m.subjects[key] {
+			m.revokeFamily(id, why, opts.SupersedeRefresh, true)
+		}
+	case opts.SupersedeRefresh:
+		for id := range m.withRefresh[key] {
+			m.revokeFamily(id, why, true, false)
+		}
+	default:
+		return
+	}
+	if opts.SupersedeRefresh {
+		delete(m.withRefresh, key)
+	}
+}
+
 // capFamilies revokes the oldest live families of a subject beyond max.
 func (m *Memory) capFamilies(key Grant, max int, now time.Time) {
 	var live []string
-	for _, id := range m.subjects[key] {
+	for id := range m.subjects[key] {
 		if m.familyAlive(id, now) {
 			live = append(live, id)
 		}
 	}
+	sort.Slice(live, func(i, j int) bool { return m.olderFamily(live[i], live[j]) })
 	for i := 0; i < len(live)-max; i++ {
 		m.revokeFamily(live[i], Revocation{At: now, Reason: "evicted"}, true, true)
 	}
@@ -311,6 +332,37 @@ func (m *Memory) sortedFamilies() []string {
 	for id := range m.families {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return m.families[ids[i]].created.Before(m.families[ids[j]].created) })
+	sort.Slice(ids, func(i, j int) bool { return m.olderFamily(ids[i], ids[j]) })
 	return ids
+}
+
+// olderFamily orders families by creation, then id, so eviction order is deterministic.
+func (m *Memory) olderFamily(a, b string) bool {
+	fa, fb := m.families[a], m.families[b]
+	if !fa.created.Equal(fb.created) {
+		return fa.created.Before(fb.created)
+	}
+	return a < b
+}
+
+// set is a set of family ids.
+type set map[string]struct{}
+
+// subjectSets are family-id sets by grant subject.
+type subjectSets map[Grant]set
+
+// add puts id in the set under key, making the set if needed.
+func (sets subjectSets) add(key Grant, id string) {
+	if sets[key] == nil {
+		sets[key] = set{}
+	}
+	sets[key][id] = struct{}{}
+}
+
+// remove takes id out of the set under key, dropping an emptied set.
+func (sets subjectSets) remove(key Grant, id string) {
+	delete(sets[key], id)
+	if len(sets[key]) == 0 {
+		delete(sets, key)
+	}
 }

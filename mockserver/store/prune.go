@@ -77,10 +77,8 @@ func (m *Memory) forgetFamily(id string) {
 	f := m.families[id]
 	delete(m.families, id)
 	key := subjectKey(f.grant)
-	m.subjects[key] = keep(m.subjects[key], func(other string) bool { return other != id })
-	if len(m.subjects[key]) == 0 {
-		delete(m.subjects, key)
-	}
+	m.subjects.remove(key, id)
+	m.withRefresh.remove(key, id)
 }
 
 // keep filters a slice in place.

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/plummock/plummock/mockserver/store"
+	"github.com/redis/go-redis/v9"
+)
+
+// storeUsage is the --store flag's help.
+const storeUsage = `token store: "memory" (default), "file:PATH" (one instance; state survives restarts) or ` +
+	`"redis://[:PASSWORD@]HOST:PORT/DB" (replicas share state; give them all the same --key FILE)`
+
+// storeKind says which store a --store value names, or why it names none.
+func storeKind(spec string) (string, error) {
+	switch {
+	case spec == "" || spec == "memory":
+		return "memory", nil
+	case strings.HasPrefix(spec, "file:") && len(spec) > len("file:"):
+		return "file", nil
+	case strings.HasPrefix(spec, "redis://") || strings.HasPrefix(spec, "rediss://"):
+		return "redis", nil
+	}
+	return "", fmt.Errorf(`--store %q: want "memory", "file:PATH" or "redis://HOST:PORT/DB"`, spec)
+}
+
+// checkStore refuses a store and key that cannot work together: replicas that each generate
+// their own key would refuse each other's tokens.
+func checkStore(spec, key string) error {
+	kind, err := storeKind(spec)
+	if err != nil {
+		return err
+	}
+	if kind == "redis" && key == "generate" {
+		return errors.New("--store redis: replicas must share one signing key; give each the same --key FILE")
+	}
+	return nil
+}
+
+// openStore opens the store spec names; close releases it after the server stops.
+func openStore(ctx context.Context, spec string, log *slog.Logger) (st store.Store, close func() error, err error) {
+	kind, err := storeKind(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch kind {
+	case "file":
+		f, err := store.OpenFile(strings.TrimPrefix(spec, "file:"), store.Limits{})
+		if err != nil {
+			return nil, nil, err
+		}
+		log.Info("store: file", "path", strings.TrimPrefix(spec, "file:"))
+		return f, f.Close, nil
+	case "redis":
+		redis.SetLogger(redisLogger{log}) // go-redis logs through one process-wide logger
+		r, err := store.OpenRedis(ctx, spec, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		log.Info("store: redis")
+		return r, r.Close, nil
+	}
+	return store.NewMemory(store.Limits{}), func() error { return nil }, nil
+}
+
+// redisLogger sends go-redis's own messages (reconnects, pool errors) to the mock's log at
+// debug level: the mock already logs the failures that matter, once per request.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}

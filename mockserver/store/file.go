@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/plummock/plummock/fixtures"
+	bolt "go.etcd.io/bbolt"
+)
+
+// File is the store for one long-running instance whose state must survive a restart, kill -9
+// included (--store file:PATH). It is the memory store's logic (so the two cannot disagree on a
+// rule) plus a bbolt log: every state change is appended and committed, fsync included, before
+// the method returns, and opening the file replays the log. The log is compacted into a
+// snapshot — a reset whose seed is every live record — once it is much longer than the state.
+type File struct {
+	// mu orders changes: each is applied to mem and appended to the log under it, so the log
+	// replays in the order the changes happened. Reads go to mem directly.
+	mu      sync.Mutex
+	db      *bolt.DB
+	mem     atomic.Pointer[Memory]
+	limits  Limits
+	entries int // log entries since the last reset or snapshot
+	// compactAt is the least log length that triggers a compaction (compactAfter; tests lower it).
+	compactAt int
+}
+
+// Bucket names in the bbolt file.
+var (
+	bucketLog      = []byte("log")
+	bucketShared   = []byte("shared")
+	bucketVersions = []byte("shared_versions")
+)
+
+// compactAfter is the least log length that triggers a compaction (and then only once the log
+// is twice as long as the records it describes).
+const compactAfter = 4096
+
+// openTimeout bounds the wait for the file lock, so a second instance on the same file fails
+// fast instead of hanging.
+const openTimeout = 2 * time.Second
+
+// OpenFile opens (or creates) the store at path and replays its log.
+func OpenFile(path string, limits Limits) (*File, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: openTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("file store %s: %w", path, err)
+	}
+	f := &File{db: db, limits: limits, compactAt: compactAfter}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketLog, bucketShared, bucketVersions} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = f.replay()
+	}
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("file store %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// Close releases the file (and its lock).
+func (f *File) Close() error { return f.db.Close() }
+
+// HasState implements Persistent: the log holds at least a reset.
+func (f *File) HasState(context.Context) (bool, error) {
+	has := false
+	err := f.db.View(func(tx *bolt.Tx) error {
+		k, _ := tx.Bucket(bucketLog).Cursor().First()
+		has = k != nil
+		return nil
+	})
+	return has, unavailable(err)
+}
+
+// unavailable marks a disk failure as the store being unavailable (the mock answers 503).
+func unavailable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("file store: %w: %w", ErrUnavailable, err)
+}
+
+// change applies one state change to mem and, if it changed anything, makes it durable. If the
+// log cannot be written, mem is rebuilt from the log so memory never runs ahead of the disk.
+func (f *File) change(apply func(m *Memory) (changed bool, e logEntry)) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	changed, e := apply(f.mem.Load())
+	if !changed {
+		return nil
+	}
+	err := f.append(e)
+	if err == nil && f.entries >= f.compactAt {
+		err = f.compact()
+	}
+	if err != nil {
+		if rerr := f.replay(); rerr != nil {
+			return unavailable(errors.Join(err, rerr))
+		}
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Reset implements Store: the log restarts with this reset.
+func (f *File) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
+	return f.change(func(m *Memory) (bool, logEntry) {
+		_ = m.Reset(ctx, set, seed)
+		return true, logEntry{Op: opReset, Fixtures: set, Seed: &seed}
+	})
+}
+
+// Fixtures implements Store.
+func (f *File) Fixtures(ctx context.Context) (*fixtures.Set, error) { return f.memory().Fixtures(ctx) }
+
+// Issue implements Store.
+func (f *File) Issue(ctx context.Context, p Pair, opts IssueOptions) error {
+	return f.change(func(m *Memory) (bool, logEntry) {
+		_ = m.Issue(ctx, p, opts)
+		return true, logEntry{Op: opIssue, Pair: &p, Issue: &opts}
+	})
+}
+
+// Rotate implements Store. A refused rotation is logged only when it revoked the family.
+func (f *File) Rotate(ctx context.Context, r Rotation) (RefreshToken, error) {
+	var old RefreshToken
+	var rotErr error
+	err := f.change(func(m *Memory) (bool, logEntry) {
+		old, rotErr = m.Rotate(ctx, r)
+		changed := rotErr == nil || errors.Is(rotErr, ErrUsed) && r.RevokeFamilyOnReuse
+		return changed, logEntry{Op: opRotate, Rotation: &r}
+	})
+	if err != nil {
+		return RefreshToken{}, err
+	}
+	return old, rotErr
+}
+
+// Refresh implements Store.
+func (f *File) Refresh(ctx context.Context, hash string) (RefreshToken, error) {
+	return f.memory().Refresh(ctx, hash)
+}
+
+// Access implements Store.
+func (f *File) Access(ctx context.Context, id string) (AccessToken, error) {
+	return f.memory().Access(ctx, id)
+}
+
+// FamilyRefresh implements Store.
+func (f *File) FamilyRefresh(ctx context.Context, family string) (RefreshToken, error) {
+	return f.memory().FamilyRefresh(ctx, family)
+}
+
+// Revoke implements Store.
+func (f *File) Revoke(ctx context.Context, filter Filter, why Revocation) (int, error) {
+	var n int
+	err := f.change(func(m *Memory) (bool, logEntry) {
+		n, _ = m.Revoke(ctx, filter, why)
+		return n > 0, logEntry{Op: opRevoke, Filter: &filter, Why: &why}
+	})
+	return n, err
+}
+
+// Prune implements Store.
+func (f *File) Prune(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := f.change(func(m *Memory) (bool, logEntry) {
+		n, _ = m.Prune(ctx, now)
+		return n > 0, logEntry{Op: opPrune, Now: now}
+	})
+	return n, err
+}
+
+// Stats implements Store.
+func (f *File) Stats(ctx context.Context) (Stats, error) { return f.memory().Stats(ctx) }
+
+// memory returns the current memory state (a failed append may have replaced it); reads need
+// no lock of the file store's, so they never wait for a write's fsync.
+func (f *File) memory() *Memory { return f.mem.Load() }
+
+// Families implements Inspector.
+func (f *File) Families(ctx context.Context, companyID string) ([]Family, error) {
+	return f.memory().Families(ctx, companyID)
+}

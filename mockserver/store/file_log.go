@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/plummock/plummock/fixtures"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Log operations: one per state-changing Store method.
+const (
+	opReset  = "reset"
+	opIssue  = "issue"
+	opRotate = "rotate"
+	opRevoke = "revoke"
+	opPrune  = "prune"
+)
+
+// logEntry is one state change as the file store's log keeps it: the method and its arguments.
+// Every argument carries its own time, so replaying the log reproduces the state exactly.
+type logEntry struct {
+	Op       string        `json:"op"`
+	Fixtures *fixtures.Set `json:"fixtures,omitempty"`
+	Seed     *Seed         `json:"seed,omitempty"`
+	Pair     *Pair         `json:"pair,omitempty"`
+	Issue    *IssueOptions `json:"issue,omitempty"`
+	Rotation *Rotation     `json:"rotation,omitempty"`
+	Filter   *Filter       `json:"filter,omitempty"`
+	Why      *Revocation   `json:"why,omitempty"`
+	Now      time.Time     `json:"now,omitzero"`
+}
+
+// apply replays the entry on m.
+func (e logEntry) apply(ctx context.Context, m *Memory) error {
+	switch {
+	case e.Op == opReset && e.Seed != nil:
+		return m.Reset(ctx, e.Fixtures, *e.Seed)
+	case e.Op == opIssue && e.Pair != nil && e.Issue != nil:
+		return m.Issue(ctx, *e.Pair, *e.Issue)
+	case e.Op == opRotate && e.Rotation != nil:
+		_, _ = m.Rotate(ctx, *e.Rotation) // a logged refusal replays its revocation
+		return nil
+	case e.Op == opRevoke && e.Filter != nil && e.Why != nil:
+		_, err := m.Revoke(ctx, *e.Filter, *e.Why)
+		return err
+	case e.Op == opPrune:
+		_, err := m.Prune(ctx, e.Now)
+		return err
+	}
+	return fmt.Errorf("log entry %q: malformed", e.Op)
+}
+
+// append commits one entry; a reset starts the log afresh.
+func (f *File) append(e logEntry) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	err = f.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketLog)
+		if e.Op == opReset {
+			if b, err = freshBucket(tx, bucketLog); err != nil {
+				return err
+			}
+		}
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return b.Put(seqKey(seq), data)
+	})
+	if err != nil {
+		return err
+	}
+	f.entries++
+	if e.Op == opReset {
+		f.entries = 1
+	}
+	return nil
+}
+
+// freshBucket replaces a bucket with an empty one.
+func freshBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
+	if err := tx.DeleteBucket(name); err != nil {
+		return nil, err
+	}
+	return tx.CreateBucket(name)
+}
+
+func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
+
+// replay rebuilds the memory state from the log.
+func (f *File) replay() error {
+	m := NewMemory(f.limits)
+	n := 0
+	err := f.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketLog).ForEach(func(k, v []byte) error {
+			var e logEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("log entry %x: %w", k, err)
+			}
+			n++
+			return e.apply(context.Background(), m)
+		})
+	})
+	if err != nil {
+		return err
+	}
+	f.mem.Store(m)
+	f.entries = n
+	return nil
+}
+
+// compact replaces a log that has grown much longer than the state with one reset entry whose
+// seed is every record, so replay time stays proportional to what is stored.
+func (f *File) compact() error {
+	set, seed := f.mem.Load().snapshot()
+	if f.entries < 2*(len(seed.Refresh)+len(seed.Access)) {
+		return nil
+	}
+	return f.append(logEntry{Op: opReset, Fixtures: set, Seed: &seed})
+}
+
+// snapshot returns the fixtures and every record, family by family, oldest family first and
+// each family's tokens in the order they were stored, so a Reset with it rebuilds this state.
+func (m *Memory) snapshot() (*fixtures.Set, Seed) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var seed Seed
+	for _, id := range m.sortedFamilies() {
+		for _, h := range m.families[id].refresh {
+			seed.Refresh = append(seed.Refresh, *m.refresh[h])
+		}
+		for _, a := range m.families[id].access {
+			seed.Access = append(seed.Access, *m.access[a])
+		}
+	}
+	return m.set, seed
+}

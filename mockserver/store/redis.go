@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/plummock/plummock/fixtures"
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis is the store several replicas share (--store redis://HOST:PORT/DB). Every operation is
+// one Lua script, so it is atomic across replicas: of N concurrent rotations of one token, on
+// any replicas, exactly one wins. Records are hashes with TTLs at their expiry (plus a margin),
+// so memory stays bounded; a reset moves to a new key generation, so no old token can survive
+// it, and then deletes the old generation's keys. Redis Cluster is not supported (the scripts
+// touch keys they compute).
+type Redis struct {
+	client  *redis.Client
+	prefix  string
+	scripts map[string]*redis.Script
+	every   int64        // prune after this many writes
+	writes  atomic.Int64 // writes since the last prune, by this replica
+	cache   fixturesCache
+}
+
+//go:embed lua/*.lua
+var luaFiles embed.FS
+
+// redisScripts are the scripts the store runs; each but save_shared starts with lua/lib.lua.
+var redisScripts = []string{"reset", "issue", "rotate", "read", "family", "revoke", "prune", "stats", "families", "save_shared"}
+
+// Timeouts that make a dead Redis a quick 503 instead of a hung request.
+const (
+	redisDialTimeout = 2 * time.Second
+	redisIOTimeout   = 2 * time.Second
+)
+
+// DefaultRedisPrefix is where plummock's keys live in the Redis database.
+const DefaultRedisPrefix = "plummock:"
+
+// OpenRedis connects to rawURL (redis://[user:pass@]HOST:PORT/DB) and checks that Redis
+// answers. Keys are prefixed with prefix (DefaultRedisPrefix if empty).
+func OpenRedis(ctx context.Context, rawURL, prefix string) (*Redis, error) {
+	opts, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("redis store %s: %w", redactURL(rawURL), err)
+	}
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisDialTimeout, redisIOTimeout, redisIOTimeout
+	opts.MaxRetries = 1
+	opts.Protocol = 2
+	return newRedis(ctx, redis.NewClient(opts), prefix, rawURL)
+}
+
+func newRedis(ctx context.Context, c *redis.Client, prefix, name string) (*Redis, error) {
+	if prefix == "" {
+		prefix = DefaultRedisPrefix
+	}
+	lib, err := luaFiles.ReadFile("lua/lib.lua")
+	if err != nil {
+		return nil, err
+	}
+	r := &Redis{client: c, prefix: prefix, scripts: map[string]*redis.Script{}, every: DefaultPruneEvery}
+	for _, name := range redisScripts {
+		body, err := luaFiles.ReadFile("lua/" + name + ".lua")
+		if err != nil {
+			return nil, err
+		}
+		if name != "save_shared" {
+			body = append(append(append([]byte(nil), lib...), '\n'), body...)
+		}
+		r.scripts[name] = redis.NewScript(string(body))
+	}
+	if err := c.Ping(ctx).Err(); err != nil {
+		_ = c.Close()
+		return nil, fmt.Errorf("redis store %s: %w", redactURL(name), redisErr(err))
+	}
+	return r, nil
+}
+
+// redactURL hides a password in a Redis URL before it is shown.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// Close closes the connection pool.
+func (r *Redis) Close() error { return r.client.Close() }
+
+// redisErr marks a failure to reach Redis as ErrUnavailable (the mock answers 503 and recovers
+// when Redis returns); an error Redis itself answered is a bug, left as it is.
+func redisErr(err error) error {
+	var reply redis.Error
+	if err == nil || errors.As(err, &reply) && !transientReply(reply.Error()) {
+		return err
+	}
+	return fmt.Errorf("redis store: %w: %w", ErrUnavailable, err)
+}
+
+// transientReply is a Redis error reply that means "not now" rather than "wrong".
+func transientReply(msg string) bool {
+	for _, p := range []string{"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// run runs a script with the key prefix as KEYS[1].
+func (r *Redis) run(ctx context.Context, name string, args ...any) (any, error) {
+	v, err := r.scripts[name].Run(ctx, r.client, []string{r.prefix}, args...).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, redisErr(fmt.Errorf("%s: %w", name, err))
+	}
+	return v, nil
+}
+
+// HasState implements Persistent: some mock has reset this database before.
+func (r *Redis) HasState(ctx context.Context) (bool, error) {
+	n, err := r.client.Exists(ctx, r.prefix+"gen").Result()
+	return n > 0, redisErr(err)
+}
+
+// fixturesCache keeps the decoded fixture set while its JSON is unchanged, so a request does
+// not decode the fixtures again.
+type fixturesCache struct {
+	mu  sync.Mutex
+	raw string
+	set *fixtures.Set
+}
+
+func (c *fixturesCache) get(raw string) (*fixtures.Set, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.set != nil && raw == c.raw {
+		return c.set, nil
+	}
+	set, err := decodeFixtures(raw)
+	if err != nil {
+		return nil, err
+	}
+	c.raw, c.set = raw, set
+	return set, nil
+}
+
+// timeKey writes t so that string order is time order (seconds.nanoseconds, fixed width); the
+// zero time, meaning "never", is "". Times before 1970 (which the mock's clock refuses) sort as
+// 1970.
+func timeKey(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	sec := max(t.Unix(), 0)
+	return fmt.Sprintf("%012d.%09d", sec, t.Nanosecond())
+}
+
+func parseTimeKey(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	sec, nsec, ok := strings.Cut(s, ".")
+	a, err1 := strconv.ParseInt(sec, 10, 64)
+	b, err2 := strconv.ParseInt(nsec, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return time.Time{}, fmt.Errorf("redis store: bad time %q", s)
+	}
+	return time.Unix(a, b).UTC(), nil
+}

@@ -1,0 +1,259 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/plummock/plummock/fixtures"
+)
+
+// payload encodes a script's request.
+func payload(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// Reset implements Store: a new generation with the fixtures and the seed, then the old
+// generation's keys are deleted (their TTLs would drop them anyway).
+func (r *Redis) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
+	fx, err := json.Marshal(set)
+	if err != nil {
+		return err
+	}
+	q := struct {
+		Fixtures string        `json:"fixtures"`
+		R        []redisRecord `json:"r"`
+		A        []redisRecord `json:"a"`
+	}{Fixtures: string(fx), R: []redisRecord{}, A: []redisRecord{}}
+	for _, t := range seed.Refresh {
+		rec, err := refreshRecord(t, t.IssuedAt)
+		if err != nil {
+			return err
+		}
+		q.R = append(q.R, rec)
+	}
+	for _, t := range seed.Access {
+		rec, err := accessRecord(t, t.IssuedAt)
+		if err != nil {
+			return err
+		}
+		q.A = append(q.A, rec)
+	}
+	arg, err := payload(q)
+	if err != nil {
+		return err
+	}
+	old, err := r.run(ctx, "reset", arg)
+	if err != nil {
+		return err
+	}
+	return r.dropGeneration(ctx, str(old))
+}
+
+// dropGeneration deletes the keys of a generation no script reads any more.
+func (r *Redis) dropGeneration(ctx context.Context, gen string) error {
+	iter := r.client.Scan(ctx, 0, r.prefix+gen+":*", 1000).Iterator()
+	var batch []string
+	for iter.Next(ctx) {
+		if batch = append(batch, iter.Val()); len(batch) == 1000 {
+			if err := r.client.Unlink(ctx, batch...).Err(); err != nil {
+				return redisErr(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if len(batch) > 0 {
+		if err := r.client.Unlink(ctx, batch...).Err(); err != nil {
+			return redisErr(err)
+		}
+	}
+	return redisErr(iter.Err())
+}
+
+// Fixtures implements Store.
+func (r *Redis) Fixtures(ctx context.Context) (*fixtures.Set, error) {
+	v, err := r.run(ctx, "stats")
+	if err != nil {
+		return nil, err
+	}
+	f, _ := v.([]any)
+	if len(f) != 4 || f[3] == nil {
+		return nil, ErrNotFound
+	}
+	return r.cache.get(str(f[3]))
+}
+
+// Issue implements Store.
+func (r *Redis) Issue(ctx context.Context, p Pair, opts IssueOptions) error {
+	now := p.Refresh.IssuedAt
+	rr, err := refreshRecord(p.Refresh, now)
+	if err != nil {
+		return err
+	}
+	ar, err := accessRecord(p.Access, now)
+	if err != nil {
+		return err
+	}
+	sup, _ := revocationJSON(Revocation{At: now, Reason: "superseded"})
+	evict, _ := revocationJSON(Revocation{At: now, Reason: "evicted"})
+	arg, err := payload(map[string]any{
+		"now": timeKey(now), "sup_r": opts.SupersedeRefresh, "sup_a": opts.SupersedeAccess,
+		"max": opts.MaxFamilies, "why_sup": sup, "why_evict": evict, "r": rr, "a": ar,
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := r.run(ctx, "issue", arg); err != nil {
+		return err
+	}
+	r.wrote(ctx, now)
+	return nil
+}
+
+// rotateOutcomes maps the rotate script's verdicts to CheckRotation's errors.
+var rotateOutcomes = map[string]error{
+	"ok": nil, "not_found": ErrNotFound, "wrong_client": ErrWrongClient, "wrong_kind": ErrWrongKind,
+	"revoked": ErrRevoked, "expired": ErrExpired, "used": ErrUsed,
+}
+
+// Rotate implements Store: lua/rotate.lua applies CheckRotation's rule atomically.
+func (r *Redis) Rotate(ctx context.Context, rot Rotation) (RefreshToken, error) {
+	rr, err := refreshRecord(rot.Next.Refresh, rot.Now)
+	if err != nil {
+		return RefreshToken{}, err
+	}
+	ar, err := accessRecord(rot.Next.Access, rot.Now)
+	if err != nil {
+		return RefreshToken{}, err
+	}
+	why, _ := revocationJSON(Revocation{At: rot.Now, Reason: "reuse"})
+	arg, err := payload(map[string]any{
+		"hash": rot.Hash, "client": rot.ClientID, "kind": string(rot.Kind), "now": timeKey(rot.Now),
+		"cut": timeKey(rot.Now.Add(-rot.Grace)), "reuse": rot.RevokeFamilyOnReuse, "why_reuse": why, "r": rr, "a": ar,
+	})
+	if err != nil {
+		return RefreshToken{}, err
+	}
+	v, err := r.run(ctx, "rotate", arg)
+	if err != nil {
+		return RefreshToken{}, err
+	}
+	f, _ := v.([]any)
+	outcome, known := rotateOutcomes[str(firstOf(f))]
+	if errors.Is(outcome, ErrNotFound) {
+		return RefreshToken{}, outcome
+	}
+	if !known || len(f) != 2 {
+		return RefreshToken{}, fmt.Errorf("redis store: rotate: unexpected reply %v", v)
+	}
+	old, err := decodeRefresh(f[1])
+	if err != nil {
+		return RefreshToken{}, err
+	}
+	if outcome == nil {
+		r.wrote(ctx, rot.Now)
+	}
+	return old, outcome
+}
+
+func firstOf(f []any) any {
+	if len(f) == 0 {
+		return nil
+	}
+	return f[0]
+}
+
+// wrote counts a write and prunes every DefaultPruneEvery writes, so the indexes stay bounded
+// even though Redis drops the records themselves by TTL.
+func (r *Redis) wrote(ctx context.Context, now time.Time) {
+	if r.writes.Add(1)%r.every == 0 {
+		_, _ = r.Prune(ctx, now)
+	}
+}
+
+// Refresh implements Store.
+func (r *Redis) Refresh(ctx context.Context, hash string) (RefreshToken, error) {
+	v, err := r.run(ctx, "read", "r", hash)
+	if err != nil {
+		return RefreshToken{}, err
+	}
+	return decodeRefresh(v)
+}
+
+// Access implements Store.
+func (r *Redis) Access(ctx context.Context, id string) (AccessToken, error) {
+	v, err := r.run(ctx, "read", "a", id)
+	if err != nil {
+		return AccessToken{}, err
+	}
+	return decodeAccess(v)
+}
+
+// FamilyRefresh implements Store.
+func (r *Redis) FamilyRefresh(ctx context.Context, family string) (RefreshToken, error) {
+	v, err := r.run(ctx, "family", family)
+	if err != nil {
+		return RefreshToken{}, err
+	}
+	f, _ := v.([]any)
+	if len(f) != 2 {
+		return RefreshToken{}, ErrNotFound
+	}
+	return decodeRefresh(f[1])
+}
+
+// Revoke implements Store.
+func (r *Redis) Revoke(ctx context.Context, f Filter, why Revocation) (int, error) {
+	kinds := []Kind{KindUser, KindCompany}
+	if f.Kind != "" {
+		kinds = []Kind{f.Kind}
+	}
+	sks, css := []string{}, []string{}
+	for _, k := range kinds {
+		if f.Subject != "" {
+			sks = append(sks, redisSubjectList(Grant{Kind: k, CompanyID: f.CompanyID, Subject: f.Subject}))
+		} else {
+			css = append(css, redisCompanySet(k, f.CompanyID))
+		}
+	}
+	w, err := revocationJSON(why)
+	if err != nil {
+		return 0, err
+	}
+	arg, err := payload(map[string]any{"sks": sks, "css": css, "why": w})
+	if err != nil {
+		return 0, err
+	}
+	v, err := r.run(ctx, "revoke", arg)
+	n, _ := v.(int64)
+	return int(n), err
+}
+
+// Prune implements Store.
+func (r *Redis) Prune(ctx context.Context, now time.Time) (int, error) {
+	arg, err := payload(map[string]string{"now": timeKey(now), "now_ms": strconv.FormatInt(now.UnixMilli(), 10)})
+	if err != nil {
+		return 0, err
+	}
+	v, err := r.run(ctx, "prune", arg)
+	n, _ := v.(int64)
+	return int(n), err
+}
+
+// Stats implements Store. Records Redis dropped by TTL count until the next prune.
+func (r *Redis) Stats(ctx context.Context) (Stats, error) {
+	v, err := r.run(ctx, "stats")
+	if err != nil {
+		return Stats{}, err
+	}
+	f, _ := v.([]any)
+	if len(f) != 4 {
+		return Stats{}, fmt.Errorf("redis store: stats: unexpected reply %v", v)
+	}
+	n := func(x any) int { i, _ := x.(int64); return int(i) }
+	return Stats{RefreshTokens: n(f[0]), AccessTokens: n(f[1]), Families: n(f[2])}, nil
+}

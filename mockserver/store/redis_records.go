@@ -1,0 +1,135 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/plummock/plummock/fixtures"
+)
+
+// redisRecord is a token as the Lua scripts store it: the Go JSON of its fixed part, plus the
+// fields the scripts compare or change (expiry, first use, revocation, family) and the keys of
+// its indexes.
+type redisRecord struct {
+	ID     string `json:"id"`
+	J      string `json:"j"`
+	Exp    string `json:"exp"`
+	Used   string `json:"used"`
+	Rev    string `json:"rev"`
+	Fam    string `json:"fam"`
+	Client string `json:"client"`
+	Kind   string `json:"kind"`
+	TTL    string `json:"ttl"`   // ms until Redis drops the record
+	Score  string `json:"score"` // expiry in Unix ms, for Prune
+	SK     string `json:"sk"`    // the subject's family list
+	CS     string `json:"cs"`    // the company's set of subject lists (for this kind)
+}
+
+// redisTTLMargin keeps a record in Redis this long past its expiry, so a token whose clock was
+// set back a little is not lost before the mock considers it dead.
+const redisTTLMargin = 24 * time.Hour
+
+func newRedisRecord(id string, fixed any, g Grant, family string, now, exp, used time.Time, rev Revocation) (redisRecord, error) {
+	j, err := json.Marshal(fixed)
+	if err != nil {
+		return redisRecord{}, err
+	}
+	r := redisRecord{
+		ID: id, J: string(j), Exp: timeKey(exp), Used: timeKey(used), Fam: family,
+		Client: g.ClientID, Kind: string(g.Kind),
+		TTL:   strconv.FormatInt((max(exp.Sub(now), 0) + redisTTLMargin).Milliseconds(), 10),
+		Score: strconv.FormatInt(exp.UnixMilli(), 10),
+		SK:    redisSubjectList(g), CS: redisCompanySet(g.Kind, g.CompanyID),
+	}
+	if r.Rev, err = revocationJSON(rev); err != nil {
+		return redisRecord{}, err
+	}
+	return r, nil
+}
+
+func refreshRecord(t RefreshToken, now time.Time) (redisRecord, error) {
+	fixed := t
+	fixed.UsedAt, fixed.Revoked = time.Time{}, Revocation{}
+	return newRedisRecord(t.Hash, fixed, t.Grant, t.Family, now, t.ExpiresAt, t.UsedAt, t.Revoked)
+}
+
+func accessRecord(t AccessToken, now time.Time) (redisRecord, error) {
+	fixed := t
+	fixed.Revoked = Revocation{}
+	return newRedisRecord(t.ID, fixed, t.Grant, t.Family, now, t.ExpiresAt, time.Time{}, t.Revoked)
+}
+
+// revocationJSON is "" for a live token.
+func revocationJSON(r Revocation) (string, error) {
+	if r.Alive() {
+		return "", nil
+	}
+	b, err := json.Marshal(r)
+	return string(b), err
+}
+
+// redisSubjectList names the list of a subject's families. The company id is length-prefixed
+// so no choice of ids can make two subjects share a key.
+func redisSubjectList(g Grant) string {
+	return fmt.Sprintf("s:%s:%d:%s:%s", g.Kind, len(g.CompanyID), g.CompanyID, g.Subject)
+}
+
+// redisCompanySet names the set of a company's subject lists of one kind.
+func redisCompanySet(k Kind, company string) string { return fmt.Sprintf("c:%s:%s", k, company) }
+
+// decodeRecord reads what lua/lib.lua's record() returns into a token of type T, whose fixed
+// part is JSON and whose mutable fields are set by set.
+func decodeRecord[T any](v any, set func(t *T, used time.Time, rev Revocation, family string)) (T, error) {
+	var t T
+	f, ok := v.([]any)
+	if !ok || len(f) != 4 || f[0] == nil {
+		return t, ErrNotFound
+	}
+	j, used, rev, fam := str(f[0]), str(f[1]), str(f[2]), str(f[3])
+	if err := json.Unmarshal([]byte(j), &t); err != nil {
+		return t, fmt.Errorf("redis store: record: %w", err)
+	}
+	usedAt, err := parseTimeKey(used)
+	if err != nil {
+		return t, err
+	}
+	var why Revocation
+	if rev != "" {
+		if err := json.Unmarshal([]byte(rev), &why); err != nil {
+			return t, fmt.Errorf("redis store: revocation: %w", err)
+		}
+	}
+	set(&t, usedAt, why, fam)
+	return t, nil
+}
+
+func decodeRefresh(v any) (RefreshToken, error) {
+	return decodeRecord(v, func(t *RefreshToken, used time.Time, rev Revocation, fam string) {
+		t.UsedAt, t.Revoked, t.Family = used, rev, fam
+	})
+}
+
+func decodeAccess(v any) (AccessToken, error) {
+	return decodeRecord(v, func(t *AccessToken, _ time.Time, rev Revocation, fam string) {
+		t.Revoked, t.Family = rev, fam
+	})
+}
+
+// str is a script reply field as a string ("" for nil).
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func decodeFixtures(raw string) (*fixtures.Set, error) {
+	var set *fixtures.Set
+	if err := json.Unmarshal([]byte(raw), &set); err != nil {
+		return nil, fmt.Errorf("redis store: fixtures: %w", err)
+	}
+	if set == nil {
+		return nil, ErrNotFound
+	}
+	return set, nil
+}

@@ -1,0 +1,82 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/plummock/plummock/fixtures"
+	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/redistest"
+	"github.com/plummock/plummock/mockserver/store/storetest"
+)
+
+// openRedis returns a Redis store on url, closed when the test ends.
+func openRedis(t *testing.T, url, prefix string) *store.Redis {
+	t.Helper()
+	r, err := store.OpenRedis(t.Context(), url, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.Close() })
+	return r
+}
+
+func TestRedisConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return openRedis(t, "redis://"+miniredis.RunT(t).Addr()+"/0", "")
+	})
+}
+
+// TestRedisServerConformance runs the suite on a real redis-server (one server, a key prefix
+// per test): the Lua scripts must behave there exactly as in miniredis.
+func TestRedisServerConformance(t *testing.T) {
+	srv := redistest.Start(t)
+	storetest.Run(t, func(t *testing.T) store.Store { return openRedis(t, srv.URL(), t.Name()+":") })
+}
+
+// TestRedisOutage: with Redis gone every operation is ErrUnavailable; when it returns the store
+// works again without being reopened.
+func TestRedisOutage(t *testing.T) {
+	mr := miniredis.RunT(t)
+	r := openRedis(t, "redis://"+mr.Addr()+"/0", "")
+	ctx := t.Context()
+	if err := r.Reset(ctx, fixtures.Demo(), store.Seed{}); err != nil {
+		t.Fatal(err)
+	}
+	mr.Close()
+	if _, err := r.Fixtures(ctx); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("Fixtures with Redis down: err = %v, want ErrUnavailable", err)
+	}
+	if _, err := r.SharedVersions(ctx, "clock"); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("SharedVersions with Redis down: err = %v, want ErrUnavailable", err)
+	}
+	if err := mr.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if set, err := r.Fixtures(ctx); err != nil || set.Companies[0].ID != "demo" {
+		t.Errorf("Fixtures after Redis returned = %v, %v", set, err)
+	}
+}
+
+// TestRedisResetDropsOldGeneration: after a reset no key of the old state is left.
+func TestRedisResetDropsOldGeneration(t *testing.T) {
+	mr := miniredis.RunT(t)
+	r := openRedis(t, "redis://"+mr.Addr()+"/0", "")
+	ctx := t.Context()
+	for range 2 {
+		if err := r.Reset(ctx, fixtures.Demo(), store.Seed{Refresh: []store.RefreshToken{{Hash: "h", Family: "f",
+			Grant: storetest.Company("demo"), IssuedAt: storetest.T0, ExpiresAt: storetest.T0.Add(time.Hour)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range mr.Keys() {
+		if len(k) > 11 && k[:11] == "plummock:1:" {
+			t.Errorf("key %q of the old generation survived the reset", k)
+		}
+	}
+	if ttl := mr.TTL("plummock:2:r:h"); ttl <= time.Hour || ttl > 25*time.Hour {
+		t.Errorf("record TTL = %v, want its lifetime plus the margin", ttl)
+	}
+}
