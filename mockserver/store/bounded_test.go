@@ -88,3 +88,31 @@ func TestUsedTokenIsKeptUntilItsExpiryThenDropped(t *testing.T) {
 		t.Errorf("the live successor was pruned: %v", err)
 	}
 }
+
+// TestFixtureTokensSurviveEviction: a load past the cap evicts issued families, never the
+// fixture tokens, or every E1 would answer 401 until a reset.
+func TestFixtureTokensSurviveEviction(t *testing.T) {
+	m := NewMemory(Limits{MaxTokens: 100, PruneEvery: 1 << 30})
+	company := Grant{Kind: KindCompany, CompanyID: "demo", Subject: "demo", ClientID: "demo-client"}
+	seed := Seed{
+		Access:  []AccessToken{{ID: "static:fixture", Family: "fixture-a", Grant: company, IssuedAt: t0, ExpiresAt: t0.Add(720 * time.Hour)}},
+		Refresh: []RefreshToken{{Hash: "fixture-refresh", Family: "fixture-r", Grant: company, IssuedAt: t0, ExpiresAt: t0.Add(1440 * time.Hour)}},
+	}
+	if err := m.Reset(context.Background(), nil, seed); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 500 {
+		g := userGrant
+		g.Subject = fmt.Sprintf("user%d@demo.example", i)
+		_ = m.Issue(context.Background(), pair(g, fmt.Sprintf("f%d", i), 0), IssueOptions{})
+	}
+	if _, err := m.Access(context.Background(), "static:fixture"); err != nil {
+		t.Errorf("fixture access token evicted: %v", err)
+	}
+	if _, err := m.Refresh(context.Background(), "fixture-refresh"); err != nil {
+		t.Errorf("fixture refresh token evicted: %v", err)
+	}
+	if st := stats(t, m); st.RefreshTokens+st.AccessTokens > 102 {
+		t.Errorf("cap exceeded: %+v", st)
+	}
+}

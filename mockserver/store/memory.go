@@ -24,11 +24,14 @@ type Memory struct {
 	withRefresh subjectSets
 	limits      Limits
 	writes      int
+	seq         uint64 // families stored so far
 }
 
 // family groups the tokens of one login chain.
 type family struct {
 	grant   Grant
+	seq     uint64 // insertion order: "oldest" even when the clock stands still
+	seeded  bool   // a fixture token's family: never evicted to make room
 	created time.Time
 	refresh []string // hashes, oldest first
 	access  []string // ids
@@ -82,11 +85,11 @@ func (m *Memory) Reset(_ context.Context, set *fixtures.Set, seed Seed) error {
 	m.clear()
 	m.set = set
 	for _, r := range seed.Refresh {
-		m.addFamily(r.Family, r.Grant, r.IssuedAt)
+		m.addFamily(r.Family, r.Grant, r.IssuedAt).seeded = true
 		m.putRefresh(r)
 	}
 	for _, a := range seed.Access {
-		m.addFamily(a.Family, a.Grant, a.IssuedAt)
+		m.addFamily(a.Family, a.Grant, a.IssuedAt).seeded = true
 		m.putAccess(a)
 	}
 	return nil
@@ -106,7 +109,8 @@ func (m *Memory) addFamily(id string, g Grant, at time.Time) *family {
 	if f, ok := m.families[id]; ok {
 		return f
 	}
-	f := &family{grant: g, created: at}
+	m.seq++
+	f := &family{grant: g, seq: m.seq, created: at}
 	m.families[id] = f
 	m.subjects.add(subjectKey(g), id)
 	return f
@@ -336,14 +340,8 @@ func (m *Memory) sortedFamilies() []string {
 	return ids
 }
 
-// olderFamily orders families by creation, then id, so eviction order is deterministic.
-func (m *Memory) olderFamily(a, b string) bool {
-	fa, fb := m.families[a], m.families[b]
-	if !fa.created.Equal(fb.created) {
-		return fa.created.Before(fb.created)
-	}
-	return a < b
-}
+// olderFamily orders families by when they were stored.
+func (m *Memory) olderFamily(a, b string) bool { return m.families[a].seq < m.families[b].seq }
 
 // set is a set of family ids.
 type set map[string]struct{}

@@ -30,7 +30,9 @@ func (m *Memory) makeRoom(now time.Time) {
 		if len(m.refresh)+len(m.access) < m.limits.MaxTokens*9/10 {
 			break
 		}
-		m.dropFamily(id)
+		if !m.families[id].seeded { // the fixture tokens must outlive any load
+			m.dropFamily(id)
+		}
 	}
 }
 
