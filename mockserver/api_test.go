@@ -36,7 +36,7 @@ func TestWalkthroughCreateRefreshValidateBalance(t *testing.T) {
 	}
 	bal := call(t, "POST", ts.URL+"/chef/v1/oauth/api", bearer(next.str("access_token")),
 		map[string]any{"query": "storesAdmin.query.user_balance", "tag": "storeAdmin", "variables": map[string]any{"user_data": map[string]string{"email": "admin@demo.example"}}})
-	if bal.status != 200 || bal.raw != `{"data":{"user_balance":{"data":{"total":1500},"message":null,"success":1}}}` {
+	if bal.status != 200 || bal.raw != `{"data":{"user_balance":{"success":1,"message":null,"data":{"total":1500}}}}` {
 		t.Fatalf("balance: %d %s", bal.status, bal.raw)
 	}
 }

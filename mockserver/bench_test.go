@@ -12,7 +12,7 @@ import (
 // JSON, access log) without a network, on the product's defaults (not strict). They measure;
 // they never assert a time. bench/run.sh measures the same paths over HTTP under load.
 
-const balanceBody = `{"query":"storesAdmin.query.user_balance","tag":"storeAdmin","variables":{"user_data":{"email":"admin@demo.example"}}}`
+const balanceRequestJSON = `{"query":"storesAdmin.query.user_balance","tag":"storeAdmin","variables":{"user_data":{"email":"admin@demo.example"}}}`
 
 // benchServer is a product-default mock (not strict, real clock, discarded log).
 func benchServer(b *testing.B) *Server {
@@ -92,7 +92,7 @@ func BenchmarkE8Balance(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			serve(b, h, "POST", pathAPI, at, balanceBody)
+			serve(b, h, "POST", pathAPI, at, balanceRequestJSON)
 		}
 	})
 }

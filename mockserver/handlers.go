@@ -101,6 +101,16 @@ func (s *Server) refresh(kind store.Kind) operation {
 	}
 }
 
+// validationBody is E4's answer; refresh_token_expiry is left out when the family has no live
+// refresh token.
+type validationBody struct {
+	AccessToken        string `json:"access_token"`
+	TokenType          string `json:"token_type"`
+	ExpiresIn          int64  `json:"expires_in"`
+	AccessTokenExpiry  any    `json:"access_token_expiry"`
+	RefreshTokenExpiry any    `json:"refresh_token_expiry,omitempty"`
+}
+
 func (s *Server) validateToken(w http.ResponseWriter, r *http.Request, _ []byte) {
 	bearer, _ := bearerToken(r)
 	v, err := s.tokens.Validate(r.Context(), bearer)
@@ -108,15 +118,12 @@ func (s *Server) validateToken(w http.ResponseWriter, r *http.Request, _ []byte)
 		s.fail(w, r, err)
 		return
 	}
-	out := map[string]any{
-		"access_token": v.Token, "token_type": "bearer", "expires_in": v.ExpiresIn,
-		"access_token_expiry": s.epochMillis(v.AccessExpiry),
-	}
+	out := validationBody{AccessToken: v.Token, TokenType: "bearer", ExpiresIn: v.ExpiresIn, AccessTokenExpiry: s.epochMillis(v.AccessExpiry)}
 	if s.tokens.Policy().ValidateExpiresIn == fixtures.ExpiresInLifetime {
-		out["expires_in"] = v.Lifetime
+		out.ExpiresIn = v.Lifetime
 	}
 	if !v.RefreshExpiry.IsZero() {
-		out["refresh_token_expiry"] = s.epochMillis(v.RefreshExpiry)
+		out.RefreshTokenExpiry = s.epochMillis(v.RefreshExpiry)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -146,7 +153,21 @@ func (s *Server) callAPI(w http.ResponseWriter, r *http.Request, body []byte) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
-		"user_balance": map[string]any{"success": 1, "message": nil, "data": map[string]any{"total": total}},
-	}})
+	var out balanceBody
+	out.Data.UserBalance.Success = 1
+	out.Data.UserBalance.Data.Total = total
+	writeJSON(w, http.StatusOK, out)
+}
+
+// balanceBody is E8's answer to user_balance.
+type balanceBody struct {
+	Data struct {
+		UserBalance struct {
+			Success int     `json:"success"`
+			Message *string `json:"message"`
+			Data    struct {
+				Total float64 `json:"total"`
+			} `json:"data"`
+		} `json:"user_balance"`
+	} `json:"data"`
 }

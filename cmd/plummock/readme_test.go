@@ -32,7 +32,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 		`"token_type":"bearer","expires_in":1296000`, // E1
 		`{"error":"invalid_grant","error_description":"refresh token already used"}`,
 		`"expires_in":129(6000|5999),`, // E4: the clock runs, so a second may have passed
-		`{"data":{"user_balance":{"data":{"total":1500},"message":null,"success":1}}}`,
+		`{"data":{"user_balance":{"success":1,"message":null,"data":{"total":1500}}}}`,
 		`"offset":"361h0m0s"`,
 		`HTTP/1.1 401 Unauthorized`,
 		`{"error":"invalid_token","error_description":"invalid/expired token"}`,
