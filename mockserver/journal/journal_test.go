@@ -68,3 +68,33 @@ func TestErrorCodeFromEveryShape(t *testing.T) {
 		}
 	}
 }
+
+// TestFastRedactionAgreesWithDecoding holds the textual pass to the decode-and-walk one: for
+// each body both must give the same JSON value.
+func TestFastRedactionAgreesWithDecoding(t *testing.T) {
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+	bodies := []string{
+		`{"access_token":"` + jwt + `","token_type":"bearer","expires_in":1296000,"refresh_token":"abc","access_token_expiry":1}`,
+		`{"grant_type":"refresh_token","refresh_token":"rt-1","client_id":"demo-client","client_secret":"s3"}`,
+		`{ "Refresh_Token" : "rt-2", "CLIENT_SECRET":"x", "nested": {"token": "t", "list": [{"password": "p"}]}}`,
+		`{"note":"the word \"refresh_token\" in text","code":"c"}`,
+		`{"refresh_token":123,"token":null,"access_token":["a"]}`,
+		`{"query":"storesAdmin.query.user_balance","variables":{"user_data":{"email":"a@b.c"}},"x":"` + jwt + `"}`,
+		`{"error":"invalid_grant","error_description":"refresh token already used"}`,
+	}
+	for _, b := range bodies {
+		fast, _ := json.Marshal(RedactBody([]byte(b)))
+		slow, _ := json.Marshal(redactDecoded([]byte(b)))
+		var fv, sv any
+		json.Unmarshal(fast, &fv)
+		json.Unmarshal(slow, &sv)
+		fj, _ := json.Marshal(fv)
+		sj, _ := json.Marshal(sv)
+		if string(fj) != string(sj) {
+			t.Errorf("body %s\nfast %s\nslow %s", b, fj, sj)
+		}
+		if plummock.LooksLikeJWT(string(fast)) || strings.Contains(string(fast), "rt-1") || strings.Contains(string(fast), `"s3"`) {
+			t.Errorf("secret left in %s", fast)
+		}
+	}
+}
