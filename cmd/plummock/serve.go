@@ -15,6 +15,7 @@ import (
 	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver"
 	"github.com/plummock/plummock/mockserver/keys"
+	"github.com/plummock/plummock/mockserver/store"
 	"github.com/plummock/plummock/mockserver/tokens"
 )
 
@@ -24,6 +25,7 @@ type serveConfig struct {
 	opts                                                 mockserver.Options
 	admin                                                bool
 	profile                                              profileFlags
+	maxTokens                                            int
 }
 
 func serveFlags(cfg *serveConfig) *flag.FlagSet {
@@ -47,6 +49,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&cfg.store, "store", "memory", storeUsage)
 	fs.IntVar(&cfg.opts.JournalSize, "journal-size", 1000, "API calls the request journal keeps")
+	fs.IntVar(&cfg.maxTokens, "max-tokens", store.DefaultMaxTokens, "memory and file stores: token records kept before expired ones are pruned and the oldest families evicted")
 	cfg.profile.register(fs)
 	return fs
 }
@@ -146,7 +149,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stderr, "plummock:", err)
 		return 2
 	}
-	st, closeStore, err := openStore(ctx, cfg.store, cfg.opts.Logger)
+	st, closeStore, err := openStore(ctx, cfg.store, store.Limits{MaxTokens: cfg.maxTokens}, cfg.opts.Logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "plummock:", err)
 		return 1

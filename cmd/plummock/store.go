@@ -42,14 +42,14 @@ func checkStore(spec, key string) error {
 }
 
 // openStore opens the store spec names; close releases it after the server stops.
-func openStore(ctx context.Context, spec string, log *slog.Logger) (st store.Store, close func() error, err error) {
+func openStore(ctx context.Context, spec string, limits store.Limits, log *slog.Logger) (st store.Store, close func() error, err error) {
 	kind, err := storeKind(spec)
 	if err != nil {
 		return nil, nil, err
 	}
 	switch kind {
 	case "file":
-		f, err := store.OpenFile(strings.TrimPrefix(spec, "file:"), store.Limits{})
+		f, err := store.OpenFile(strings.TrimPrefix(spec, "file:"), limits)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -64,7 +64,7 @@ func openStore(ctx context.Context, spec string, log *slog.Logger) (st store.Sto
 		log.Info("store: redis")
 		return r, r.Close, nil
 	}
-	return store.NewMemory(store.Limits{}), func() error { return nil }, nil
+	return store.NewMemory(limits), func() error { return nil }, nil
 }
 
 // redisLogger sends go-redis's own messages (reconnects, pool errors) to the mock's log at
