@@ -131,7 +131,11 @@ func (s *Server) adminClockAdvance(w http.ResponseWriter, r *http.Request) {
 	case d > maxAdvance:
 		writeError(w, apierr.BadRequest("duration: more than 100 years"))
 	default:
-		st, _ := s.clock.Advance(d)
+		st, err := s.clock.Advance(d)
+		if err != nil {
+			writeError(w, apierr.BadRequest("duration: the mock's time would leave the years 1970-2200"))
+			return
+		}
 		s.writeClock(w, st)
 	}
 }
@@ -144,11 +148,16 @@ func (s *Server) adminClockSet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := time.Parse(time.RFC3339Nano, in.Time)
-	if err != nil || t.Year() < 1970 || t.Year() > 9999 {
+	if err != nil {
 		writeError(w, apierr.BadRequest(`time: not an RFC 3339 time such as "2027-01-01T00:00:00Z"`))
 		return
 	}
-	s.writeClock(w, s.clock.Set(t))
+	st, err := s.clock.Set(t)
+	if err != nil {
+		writeError(w, apierr.BadRequest("time: must be between 1970 and 2200"))
+		return
+	}
+	s.writeClock(w, st)
 }
 
 func (s *Server) adminClockAction(action string) http.HandlerFunc {

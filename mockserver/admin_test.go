@@ -89,6 +89,8 @@ func TestAdminBadInputChangesNothing(t *testing.T) {
 		{"unknown field", "/__admin/clock/advance", `{"duration":"1h","speed":2}`, "speed"},
 		{"empty", "/__admin/clock/advance", ``, "empty"},
 		{"bad time", "/__admin/clock/set", `{"time":"tomorrow"}`, "time"},
+		{"time past 2200", "/__admin/clock/set", `{"time":"2500-01-01T00:00:00Z"}`, "time"},
+		{"time before 1970", "/__admin/clock/set", `{"time":"1969-12-31T00:00:00Z"}`, "time"},
 		{"trailing", "/__admin/clock/set", `{"time":"2027-01-01T00:00:00Z"}x`, "after"},
 	}
 	for _, tc := range cases {
@@ -138,5 +140,25 @@ func TestAdminClockOperations(t *testing.T) {
 	}
 	if rec := adminCall(srv, "GET", "/__admin/clock/advance", "127.0.0.1:1", "127.0.0.1", "", ""); rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET advance: %d", rec.Code)
+	}
+}
+
+func TestClockCannotBeAdvancedOutOfRange(t *testing.T) {
+	_, srv := newTest(t)
+	if rec := adminCall(srv, "POST", "/__admin/clock/set", "127.0.0.1:1", "127.0.0.1", "", `{"time":"2199-06-01T00:00:00Z"}`); rec.Code != 200 {
+		t.Fatalf("set: %d %s", rec.Code, rec.Body)
+	}
+	before := srv.clock.State()
+	for i := 0; i < 3; i++ {
+		rec := adminCall(srv, "POST", "/__admin/clock/advance", "127.0.0.1:1", "127.0.0.1", "", `{"duration":"8760h"}`)
+		if rec.Code != 400 || !strings.Contains(rec.Body.String(), `"error_description":"duration: `) {
+			t.Fatalf("advance %d: %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	if srv.clock.State() != before {
+		t.Error("a refused advance moved the clock")
+	}
+	if rec := adminCall(srv, "GET", "/__admin/state", "127.0.0.1:1", "127.0.0.1", "", ""); rec.Code != 200 {
+		t.Errorf("state: %d", rec.Code)
 	}
 }

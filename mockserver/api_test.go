@@ -3,6 +3,7 @@ package mockserver
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -198,5 +199,18 @@ func TestServeShutsDownGracefully(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return")
+	}
+}
+
+func TestStrictViolationLogHoldsNoToken(t *testing.T) {
+	var logs strings.Builder
+	ts, srv := newTest(t, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNlY3JldA"
+	srv.operations["validateToken"] = func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+		writeJSON(w, http.StatusOK, map[string]any{"access_token": jwt, "token_type": "Bearer", "refresh_token_expiry": jwt})
+	}
+	wantError(t, call(t, "GET", ts.URL+pathValidate, bearer("demo-company-token"), nil), 500, "server_error")
+	if !strings.Contains(logs.String(), "response violates openapi.yaml") || strings.Contains(logs.String(), "c2lnbmF0dXJlLXNlY3JldA") {
+		t.Errorf("log: %s", logs.String())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/mockserver/apierr"
 )
 
@@ -49,7 +50,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", info.id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("request_id", info.id), slog.String("method", r.Method), slog.String("path", plummock.RedactJWTs(r.URL.Path)),
 			slog.String("operation", info.operation), slog.Int("status", sw.status),
 			slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000))
 	})
@@ -73,7 +74,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			s.log.LogAttrs(r.Context(), slog.LevelError, "handler panic",
-				slog.String("path", r.URL.Path), slog.String("stack", string(debug.Stack())))
+				slog.String("path", plummock.RedactJWTs(r.URL.Path)), slog.String("stack", string(debug.Stack())))
 			writeError(w, apierr.Internal())
 		}()
 		next.ServeHTTP(w, r)

@@ -66,5 +66,11 @@ func (s *Server) serve(ctx context.Context, ln net.Listener, l listenerLimits) e
 	if serveErr := <-done; !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// A request still running after the grace (a fault's delay, say) is cut off: the
+		// mock was asked to stop, and stopping on time is part of a clean exit.
+		s.log.Warn("shutdown grace over; closing the connections still open", "grace", l.grace.String())
+		return srv.Close()
+	}
 	return err
 }

@@ -8,9 +8,20 @@ import (
 	"time"
 )
 
-// ErrBackwards is returned when a change would move a clock earlier than the real time it is
-// offset from by more than the allowed limit (negative advances are refused outright).
-var ErrBackwards = errors.New("clock: negative duration")
+// Errors for changes a clock refuses; a refused change changes nothing.
+var (
+	ErrBackwards  = errors.New("clock: negative duration")
+	ErrOutOfRange = errors.New("clock: the time would leave 1970-2200")
+)
+
+// The range the mock's time may be moved within: wide enough for any token lifetime, narrow
+// enough that offsets never overflow a time.Duration and times always have a JSON form.
+var (
+	earliest = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	latest   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func inRange(t time.Time) bool { return !t.Before(earliest) && !t.After(latest) }
 
 // State is the clock's whole configuration: what a store persists or shares between replicas.
 type State struct {
@@ -57,6 +68,9 @@ func (c *Clock) Advance(d time.Duration) (State, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if now := c.nowLocked(); !inRange(now.Add(d)) || now.Add(d).Before(now) {
+		return c.state, ErrOutOfRange
+	}
 	if c.state.Frozen {
 		c.state.FrozenAt = c.state.FrozenAt.Add(d)
 	} else {
@@ -66,7 +80,10 @@ func (c *Clock) Advance(d time.Duration) (State, error) {
 }
 
 // Set moves the clock to t, keeping it frozen or running as it was.
-func (c *Clock) Set(t time.Time) State {
+func (c *Clock) Set(t time.Time) (State, error) {
+	if !inRange(t) {
+		return c.State(), ErrOutOfRange
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.state.Frozen {
@@ -74,7 +91,7 @@ func (c *Clock) Set(t time.Time) State {
 	} else {
 		c.state.Offset = t.Sub(c.real())
 	}
-	return c.state
+	return c.state, nil
 }
 
 // Freeze stops the clock at its current time.

@@ -39,7 +39,7 @@ type Outcome struct {
 // Limits bounds the rule list.
 const (
 	MaxRules = 100
-	MaxDelay = 60 * time.Second
+	MaxDelay = 25 * time.Second // under the server's 30 s write timeout, so the answer still arrives
 )
 
 // Set is the mock's current faults and rate limits. Safe for concurrent use.

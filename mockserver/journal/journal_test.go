@@ -98,3 +98,24 @@ func TestFastRedactionAgreesWithDecoding(t *testing.T) {
 		}
 	}
 }
+
+// TestWrongTypedSecretsAreRedacted: a secret under an array or object (a bad-input row) must
+// not reach the journal either.
+func TestWrongTypedSecretsAreRedacted(t *testing.T) {
+	for _, body := range []string{
+		`{"grant_type":"refresh_token","refresh_token":["SECRET-RT-1"],"client_id":"c","client_secret":"x"}`,
+		`{"client_secret":{"v":"SECRET-CS-2","n":[1,"SECRET-CS-3"]}}`,
+		`{"refresh_token":987654321}`,
+	} {
+		out, _ := json.Marshal(RedactBody([]byte(body)))
+		for _, secret := range []string{"SECRET-RT-1", "SECRET-CS-2", "SECRET-CS-3", "987654321"} {
+			if strings.Contains(string(out), secret) {
+				t.Errorf("%s kept %s: %s", body, secret, out)
+			}
+		}
+	}
+	r := httptest.NewRequest("GET", "/chef/v1/oauth/token/eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", nil)
+	if e := NewEntry(r, nil, 404, nil); plummock.LooksLikeJWT(e.Path) {
+		t.Errorf("path kept a JWT: %s", e.Path)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/plummock/plummock"
@@ -56,7 +57,10 @@ func RedactBody(body []byte) any {
 	if bytes.IndexByte(body, '\\') >= 0 {
 		return redactDecoded(body)
 	}
-	out := redactSecretText(body)
+	out, ok := redactSecretText(body)
+	if !ok {
+		return redactDecoded(body)
+	}
 	if bytes.Contains(out, []byte("eyJ")) {
 		out = []byte(plummock.RedactJWTs(string(out)))
 	}
@@ -74,8 +78,9 @@ func redactDecoded(body []byte) any {
 
 // redactSecretText replaces the string value of every secret key in valid, escape-free JSON,
 // in one pass: with no escapes, every '"' opens or closes a string, and a string followed by ':'
-// is a key.
-func redactSecretText(body []byte) []byte {
+// is a key. A secret key with any other value but null or a bool (a number, an array, an
+// object: a wrong-typed body) is left to the decoding path: ok is false.
+func redactSecretText(body []byte) (_ []byte, ok bool) {
 	var out []byte // allocated on the first secret found
 	last := 0
 	for i := 0; i < len(body); {
@@ -87,6 +92,9 @@ func redactSecretText(body []byte) []byte {
 		key := body[i+1 : end]
 		start, vend, isSecret := 0, 0, false
 		if isSecretField(string(key)) {
+			if !plainOrString(body, end+1) {
+				return nil, false
+			}
 			start, vend, isSecret = stringValueAfter(body, end+1)
 		}
 		if !isSecret {
@@ -97,9 +105,20 @@ func redactSecretText(body []byte) []byte {
 		last, i = vend, vend+1
 	}
 	if out == nil {
-		return body
+		return body, true
 	}
-	return append(out, body[last:]...)
+	return append(out, body[last:]...), true
+}
+
+// plainOrString reports whether what follows a key (": value") is a string, null, a bool, or
+// not a value at all (the "key" was a string value) — anything the text pass can handle.
+func plainOrString(b []byte, i int) bool {
+	i = skipSpace(b, i)
+	if i >= len(b) || b[i] != ':' {
+		return true
+	}
+	i = skipSpace(b, i+1)
+	return i < len(b) && (b[i] == '"' || b[i] == 'n' || b[i] == 't' || b[i] == 'f')
 }
 
 // stringValueAfter finds, after a key, `: "value"` and returns the value's bounds.
@@ -126,12 +145,34 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
+// fingerprintAll replaces every string and number under a secret key, however nested: a
+// wrong-typed body must not smuggle a credential into the journal.
+func fingerprintAll(v any) any {
+	switch x := v.(type) {
+	case string:
+		return plummock.Fingerprint(x)
+	case float64:
+		return plummock.Fingerprint(strconv.FormatFloat(x, 'g', -1, 64))
+	case map[string]any:
+		for k, val := range x {
+			x[k] = fingerprintAll(val)
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = fingerprintAll(x[i])
+		}
+		return x
+	}
+	return v
+}
+
 func redactValue(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
-			if s, ok := val.(string); ok && isSecretField(k) {
-				x[k] = plummock.Fingerprint(s)
+			if isSecretField(k) {
+				x[k] = fingerprintAll(val)
 			} else {
 				x[k] = redactValue(val)
 			}
@@ -155,7 +196,7 @@ func redactValue(v any) any {
 func NewEntry(r *http.Request, reqBody []byte, status int, respBody []byte) Entry {
 	return Entry{
 		Method:    r.Method,
-		Path:      r.URL.Path,
+		Path:      plummock.RedactJWTs(r.URL.Path),
 		Status:    status,
 		ErrorCode: errorCode(respBody, status),
 		Headers:   recordedHeaders(r.Header),
