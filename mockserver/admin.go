@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -19,8 +20,7 @@ import (
 
 // adminRoutes mounts the admin API (design.md). Health is open; the rest is guarded.
 func (s *Server) adminRoutes(r *mux.Router) {
-	r.HandleFunc(adminPrefix+"/health", s.adminHealth).Methods(http.MethodGet)
-	s.adminEndpoints = append(s.adminEndpoints, "GET /health")
+	s.adminEndpoints = append(s.adminEndpoints, "GET /health") // mounted by routes, always
 	guarded := func(path string, h http.HandlerFunc, methods ...string) {
 		r.Handle(adminPrefix+path, s.guardAdmin(h)).Methods(methods...)
 		for _, m := range methods {
@@ -64,11 +64,26 @@ func (s *Server) guardAdmin(next http.Handler) http.Handler {
 }
 
 func (s *Server) adminAllowed(r *http.Request) bool {
+	if crossOrigin(r) {
+		return false
+	}
 	if s.opts.AdminToken != "" {
 		tok, ok := bearerToken(r)
 		return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.AdminToken)) == 1
 	}
 	return isLoopbackAddr(r.RemoteAddr) && isLoopbackHost(r.Host)
+}
+
+// crossOrigin reports a browser call from another origin. Such a "simple" POST (no body, no
+// preflight) would otherwise reach the admin API from any web page the developer visits, since
+// the browser sends a loopback Host; command-line clients send no Origin.
+func crossOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || !strings.EqualFold(u.Host, r.Host)
 }
 
 func isLoopbackAddr(remote string) bool {

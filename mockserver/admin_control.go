@@ -98,6 +98,10 @@ func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 	if !decodeAdmin(w, r, &rule) {
 		return
 	}
+	if field := assignedField(rule); field != "" {
+		writeError(w, apierr.BadRequest(field+": set by the mock, not accepted"))
+		return
+	}
 	if rule.Operation != "*" && !slices.Contains(plummock.OperationIDs(s.doc), rule.Operation) {
 		writeError(w, apierr.BadRequest("operation: want \"*\" or one of "+joinSorted(plummock.OperationIDs(s.doc))))
 		return
@@ -155,4 +159,15 @@ func joinSorted(xs []string) string {
 		out += x
 	}
 	return out
+}
+
+// assignedField names a field of a fault that only the mock sets (it appears in answers).
+func assignedField(r faults.Rule) string {
+	switch {
+	case r.ID != "":
+		return "id"
+	case r.Remaining != 0:
+		return "remaining"
+	}
+	return ""
 }

@@ -157,6 +157,10 @@ func (s *Server) adminPutFixtures(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apierr.New(http.StatusRequestEntityTooLarge, "invalid_request", "fixtures larger than 1 MiB"))
 		return
 	}
+	if err != nil { // a cut-off upload must not be applied as if it were whole
+		writeError(w, apierr.BadRequest("could not read the request body"))
+		return
+	}
 	set, err := fixtures.Parse(bytes.NewReader(body))
 	if err != nil {
 		writeError(w, apierr.BadRequest(fixtureProblem(err)))
@@ -169,13 +173,15 @@ func (s *Server) adminPutFixtures(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"companies": len(set.Companies), "profile": s.tokens.Policy()})
 }
 
+// applyFixtures resets the store first: if that fails, nothing else has changed.
 func (s *Server) applyFixtures(r *http.Request, set *fixtures.Set) error {
-	if set.Profile != nil {
-		if err := s.tokens.SetPolicy(*set.Profile); err != nil {
-			return err
-		}
+	if err := s.tokens.Reset(r.Context(), set); err != nil {
+		return err
 	}
-	return s.tokens.Reset(r.Context(), set)
+	if set.Profile != nil {
+		return s.tokens.SetPolicy(*set.Profile) // already checked by fixtures.Parse
+	}
+	return nil
 }
 
 // fixtureProblem drops the "fixtures: " prefix the loader puts on its errors.

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -74,8 +75,11 @@ func TestAdminProtectionWithToken(t *testing.T) {
 
 func TestAdminDisabled(t *testing.T) {
 	_, srv := newTest(t, func(o *Options) { o.DisableAdmin = true })
-	if rec := adminCall(srv, "GET", "/__admin/health", "127.0.0.1:1", "127.0.0.1", "", ""); rec.Code != 404 {
+	if rec := adminCall(srv, "POST", "/__admin/reset", "127.0.0.1:1", "127.0.0.1", "", ""); rec.Code != 404 {
 		t.Errorf("admin still served: %d", rec.Code)
+	}
+	if rec := adminCall(srv, "GET", "/__admin/health", "127.0.0.1:1", "127.0.0.1", "", ""); rec.Code != 200 {
+		t.Errorf("health gone with the admin API: %d", rec.Code)
 	}
 }
 
@@ -160,5 +164,28 @@ func TestClockCannotBeAdvancedOutOfRange(t *testing.T) {
 	}
 	if rec := adminCall(srv, "GET", "/__admin/state", "127.0.0.1:1", "127.0.0.1", "", ""); rec.Code != 200 {
 		t.Errorf("state: %d", rec.Code)
+	}
+}
+
+// TestAdminRefusesCrossOriginBrowserCalls: a web page's simple POST to /__admin/reset carries
+// an Origin (and a loopback Host); it must not reset anything.
+func TestAdminRefusesCrossOriginBrowserCalls(t *testing.T) {
+	_, srv := newTest(t)
+	before := srv.clock.State()
+	req := httptest.NewRequest("POST", "/__admin/clock/advance", strings.NewReader(`{"duration":"1h"}`))
+	req.RemoteAddr, req.Host = "127.0.0.1:5000", "127.0.0.1:8080"
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", "http://localhost:3000")
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != 403 || !strings.Contains(rec.Body.String(), "access_denied") || srv.clock.State() != before {
+		t.Fatalf("cross-origin admin call: %d %s", rec.Code, rec.Body)
+	}
+	req.Header.Set("Origin", "http://127.0.0.1:8080") // the mock's own origin
+	req.Body = io.NopCloser(strings.NewReader(`{"duration":"1h"}`))
+	rec = httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("same-origin admin call: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -257,6 +257,8 @@ func TestFaultBadInput(t *testing.T) {
 		`{"operation":"*","preset":"500"}`:                           "count",
 		`{"operation":"*","preset":"500","count":1,"colour":"red"}`:  "colour",
 		`{"operation":"*","preset":"500","count":1,"percent":"all"}`: "percent",
+		`{"operation":"*","preset":"500","count":1,"id":"f7"}`:       "id",
+		`{"operation":"*","preset":"500","count":1,"remaining":9}`:   "remaining",
 	} {
 		r := sendRaw(t, "POST", ts.URL+"/__admin/faults", jsonOnly, body)
 		if r.status != 400 || !strings.Contains(r.str("error_description"), field) {

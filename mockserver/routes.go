@@ -18,6 +18,8 @@ func (s *Server) routes() http.Handler {
 	}))
 	jwks := s.withCORS(http.HandlerFunc(s.serveJWKS), func(string) string { return "GET, HEAD" })
 	root.Handle("/.well-known/jwks.json", jwks).Methods(http.MethodGet, http.MethodHead, http.MethodOptions)
+	// Health stays with --admin=false: it changes nothing, and container health checks use it.
+	root.HandleFunc(adminPrefix+"/health", s.adminHealth).Methods(http.MethodGet)
 	if !s.opts.DisableAdmin {
 		s.adminRoutes(root)
 	}

@@ -149,14 +149,18 @@ func (s *Server) Clock() *clock.Clock { return s.clock }
 
 // Reset returns the mock to its start-up state: start-up fixtures and profile, every token
 // dead, scenario blocks lifted, faults, rate limits and journal cleared, clock reset.
+// The store is reset first (it is the step that can fail, e.g. Redis down); only then is the
+// rest cleared, so a failed reset changes nothing.
 func (s *Server) Reset(ctx context.Context) error {
-	s.clock.Reset()
+	clockBefore := s.clock.State()
+	s.clock.Reset() // before the store: the fixture tokens are seeded at the reset clock's time
+	if err := s.tokens.Reset(ctx, s.base); err != nil {
+		s.clock.Restore(clockBefore)
+		return err
+	}
 	s.faults.Clear()
 	s.journal.Clear()
 	if err := s.tokens.SetPolicy(s.profile); err != nil {
-		return err
-	}
-	if err := s.tokens.Reset(ctx, s.base); err != nil {
 		return err
 	}
 	return s.pushShared(ctx, false)

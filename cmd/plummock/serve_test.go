@@ -47,6 +47,7 @@ func TestBadConfigurationStopsStartup(t *testing.T) {
 		{nil, map[string]string{"PLUMMOCK_USER_ACCESS_TTL": "forever"}, "PLUMMOCK_USER_ACCESS_TTL"},
 		{[]string{"--user-access-ttl", "0s"}, nil, "user access lifetime"},
 		{[]string{"stray"}, nil, "unexpected argument"},
+		{[]string{"--admin-token", "ci admin!"}, nil, "--admin-token"},
 	}
 	for _, tc := range cases {
 		var stderr bytes.Buffer

@@ -129,13 +129,15 @@ func (s *Service) RunScenario(ctx context.Context, name string, req ScenarioRequ
 		if email == "" {
 			return res, fmt.Errorf("%w: user: required for user_disabled", ErrInvalidRequest)
 		}
-		err = revoke(store.Filter{CompanyID: c.ID, Subject: email, Kind: store.KindUser}, ReasonUserDisabled)
-		s.block(c.ID, email, ReasonUserDisabled)
-		res.Blocked = true
+		if err = revoke(store.Filter{CompanyID: c.ID, Subject: email, Kind: store.KindUser}, ReasonUserDisabled); err == nil {
+			s.block(c.ID, email, ReasonUserDisabled)
+			res.Blocked = true
+		}
 	case ScenarioCompanyDisabled:
-		err = revoke(store.Filter{CompanyID: c.ID}, ReasonCompanyDisabled)
-		s.block(c.ID, "", ReasonCompanyDisabled)
-		res.Blocked = true
+		if err = revoke(store.Filter{CompanyID: c.ID}, ReasonCompanyDisabled); err == nil {
+			s.block(c.ID, "", ReasonCompanyDisabled)
+			res.Blocked = true
+		}
 	case ScenarioIPNotAllowed:
 		s.block(c.ID, "", ReasonIPNotAllowed)
 		res.Blocked = true

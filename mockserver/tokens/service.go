@@ -72,11 +72,11 @@ func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Second) }
 func (s *Service) Reset(ctx context.Context, set *fixtures.Set) error {
 	s.wholesale.Lock()
 	defer s.wholesale.Unlock()
+	if err := s.store.Reset(ctx, set, s.seed(set)); err != nil {
+		return fmt.Errorf("tokens: reset: %w", err) // nothing changed
+	}
 	s.cache.clear()
 	s.ClearBlocks()
-	if err := s.store.Reset(ctx, set, s.seed(set)); err != nil {
-		return fmt.Errorf("tokens: reset: %w", err)
-	}
 	return nil
 }
 
