@@ -3,8 +3,8 @@ package mockserver
 import (
 	"bytes"
 	"net/http"
-	"time"
 
+	"github.com/plummock/plummock/mockserver/clock"
 	"github.com/plummock/plummock/mockserver/journal"
 )
 
@@ -14,7 +14,7 @@ const maxJournaledBody = 16 << 10
 // journalCalls records every API call, redacted, in the request journal.
 func (s *Server) journalCalls(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		watch := clock.StartStopwatch()
 		cw := &capturingWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if v := recover(); v != nil {
@@ -24,7 +24,7 @@ func (s *Server) journalCalls(next http.Handler) http.Handler {
 			info := infoOf(r.Context())
 			e := journal.NewEntry(r, info.body, cw.status, cw.body.Bytes())
 			e.Time, e.RequestID, e.Operation, e.Fault = s.clock.Now(), info.id, info.operation, info.fault
-			e.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+			e.DurationMS = watch.Milliseconds()
 			s.journal.Add(e)
 		}()
 		next.ServeHTTP(cw, r)

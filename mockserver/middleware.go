@@ -8,10 +8,10 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
-	"time"
 
 	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/mockserver/apierr"
+	"github.com/plummock/plummock/mockserver/clock"
 )
 
 // requestInfo travels with a request so the access log can name the operation the API layer
@@ -41,7 +41,7 @@ var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // so no token or secret can reach the log.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		watch := clock.StartStopwatch()
 		info := &requestInfo{id: r.Header.Get("X-Request-Id")}
 		if !safeRequestID.MatchString(info.id) {
 			info.id = newRequestID()
@@ -52,7 +52,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", info.id), slog.String("method", r.Method), slog.String("path", plummock.RedactJWTs(r.URL.Path)),
 			slog.String("operation", info.operation), slog.Int("status", sw.status),
-			slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000))
+			slog.Float64("latency_ms", watch.Milliseconds()))
 	})
 }
 

@@ -169,7 +169,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stderr, "plummock:", err)
 		return 1
 	}
-	printBanner(stdout, ln.Addr().String(), cfg)
+	printBanner(stdout, ln.Addr().String(), srv.Clock().Now(), cfg)
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintln(stderr, "plummock:", err)
 		return 1
@@ -180,9 +180,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 // printBanner tells a new user where the mock listens and what to call it with. The demo
 // credentials are public; a custom fixture file's secrets are never printed.
-func printBanner(w io.Writer, addr string, cfg *serveConfig) {
+func printBanner(w io.Writer, addr string, now time.Time, cfg *serveConfig) {
 	base := "http://" + addr
-	fmt.Fprintf(w, "plummock listening on %s (started %s)\n", base, time.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintf(w, "plummock listening on %s (mock time %s)\n", base, now.UTC().Format(time.RFC3339))
 	fmt.Fprintf(w, "  API:   %s/chef/v1/oauth/...\n  JWKS:  %s/.well-known/jwks.json\n", base, base)
 	if !cfg.opts.DisableAdmin {
 		fmt.Fprintf(w, "  admin: %s/__admin/health\n", base)

@@ -135,3 +135,15 @@ func (c *Clock) Restore(s State) {
 	defer c.mu.Unlock()
 	c.state = s
 }
+
+// Stopwatch measures real elapsed time, for latency in logs and the journal. It is not the
+// mock's time on purpose: moving the mock's clock must not change how long a request took.
+type Stopwatch struct{ start time.Time }
+
+// StartStopwatch starts measuring now.
+func StartStopwatch() Stopwatch { return Stopwatch{start: time.Now()} }
+
+// Milliseconds is the time elapsed since the start, in fractional milliseconds.
+func (s Stopwatch) Milliseconds() float64 {
+	return float64(time.Since(s.start).Microseconds()) / 1000
+}

@@ -35,7 +35,9 @@ type Redis struct {
 var luaFiles embed.FS
 
 // redisScripts are the scripts the store runs; each but save_shared starts with lua/lib.lua.
-var redisScripts = []string{"reset", "issue", "rotate", "read", "family", "revoke", "prune", "stats", "families", "save_shared"}
+func redisScripts() []string {
+	return []string{"reset", "issue", "rotate", "read", "family", "revoke", "prune", "stats", "families", "save_shared"}
+}
 
 // Timeouts that make a dead Redis a quick 503 instead of a hung request.
 const (
@@ -51,7 +53,8 @@ const DefaultRedisPrefix = "plummock:"
 func OpenRedis(ctx context.Context, rawURL, prefix string) (*Redis, error) {
 	opts, err := redis.ParseURL(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("redis store %s: %w", redactURL(rawURL), err)
+		// url.Parse's own message quotes the whole URL, password included: name only the field.
+		return nil, fmt.Errorf("redis store %s: not a valid redis:// URL", redactURL(rawURL))
 	}
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisDialTimeout, redisIOTimeout, redisIOTimeout
 	opts.MaxRetries = 1
@@ -68,7 +71,7 @@ func newRedis(ctx context.Context, c *redis.Client, prefix, name string) (*Redis
 		return nil, err
 	}
 	r := &Redis{client: c, prefix: prefix, scripts: map[string]*redis.Script{}, every: DefaultPruneEvery}
-	for _, name := range redisScripts {
+	for _, name := range redisScripts() {
 		body, err := luaFiles.ReadFile("lua/" + name + ".lua")
 		if err != nil {
 			return nil, err

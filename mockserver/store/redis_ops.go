@@ -114,10 +114,25 @@ func (r *Redis) Issue(ctx context.Context, p Pair, opts IssueOptions) error {
 	return nil
 }
 
-// rotateOutcomes maps the rotate script's verdicts to CheckRotation's errors.
-var rotateOutcomes = map[string]error{
-	"ok": nil, "not_found": ErrNotFound, "wrong_client": ErrWrongClient, "wrong_kind": ErrWrongKind,
-	"revoked": ErrRevoked, "expired": ErrExpired, "used": ErrUsed,
+// rotateOutcome maps the rotate script's verdict to CheckRotation's error.
+func rotateOutcome(verdict string) (error, bool) {
+	switch verdict {
+	case "ok":
+		return nil, true
+	case "not_found":
+		return ErrNotFound, true
+	case "wrong_client":
+		return ErrWrongClient, true
+	case "wrong_kind":
+		return ErrWrongKind, true
+	case "revoked":
+		return ErrRevoked, true
+	case "expired":
+		return ErrExpired, true
+	case "used":
+		return ErrUsed, true
+	}
+	return nil, false
 }
 
 // Rotate implements Store: lua/rotate.lua applies CheckRotation's rule atomically.
@@ -143,7 +158,7 @@ func (r *Redis) Rotate(ctx context.Context, rot Rotation) (RefreshToken, error) 
 		return RefreshToken{}, err
 	}
 	f, _ := v.([]any)
-	outcome, known := rotateOutcomes[str(firstOf(f))]
+	outcome, known := rotateOutcome(str(firstOf(f)))
 	if errors.Is(outcome, ErrNotFound) {
 		return RefreshToken{}, outcome
 	}
