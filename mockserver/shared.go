@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -216,32 +217,45 @@ func (s *Server) withShared(next http.Handler) http.Handler {
 			writeError(w, apierr.Unavailable())
 			return
 		}
-		pw := &pushWriter{ResponseWriter: w, push: func() {
-			if err := s.pushShared(r.Context(), false); err != nil {
-				s.log.Warn("could not save shared state", "err", err.Error())
-			}
-		}}
+		pw := &pushWriter{ResponseWriter: w, push: func() error { return s.pushShared(r.Context(), false) }, log: s.log}
 		next.ServeHTTP(pw, r)
-		pw.once.Do(pw.push) // a handler that wrote nothing
+		pw.once.Do(pw.save) // a handler that wrote nothing
 	})
 }
 
 // pushWriter saves the shared state the request changed just before the response starts, so
 // the change is durable (file store) and visible to other replicas (Redis) before the client
-// can act on it.
+// can act on it. If the save fails, the client gets 503 instead of an answer that was never
+// stored.
 type pushWriter struct {
 	http.ResponseWriter
-	push func()
-	once sync.Once
+	push   func() error
+	log    *slog.Logger
+	once   sync.Once
+	failed bool
+}
+
+func (w *pushWriter) save() {
+	if err := w.push(); err != nil {
+		w.log.Warn("could not save shared state", "err", err.Error())
+		w.failed = true
+		w.Header().Del("Content-Length")
+		writeError(w.ResponseWriter, apierr.Unavailable())
+	}
 }
 
 func (w *pushWriter) WriteHeader(status int) {
-	w.once.Do(w.push)
-	w.ResponseWriter.WriteHeader(status)
+	w.once.Do(w.save)
+	if !w.failed {
+		w.ResponseWriter.WriteHeader(status)
+	}
 }
 
 func (w *pushWriter) Write(b []byte) (int, error) {
-	w.once.Do(w.push)
+	w.once.Do(w.save)
+	if w.failed {
+		return len(b), nil // the 503 has been written; the unsaved answer is dropped
+	}
 	return w.ResponseWriter.Write(b)
 }
 

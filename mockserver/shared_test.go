@@ -1,9 +1,11 @@
 package mockserver
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,5 +152,60 @@ func TestRedisLosingItsDataIsReseeded(t *testing.T) {
 	createUser(t, b)
 	if c := admin(t, a, "GET", "/clock", nil); c.str("offset") != "2h0m0s" {
 		t.Errorf("A's clock after the reseed: %s", c.raw)
+	}
+}
+
+// flakyShared is a memory store whose shared documents can fail to save, like a Redis that
+// goes away between a request's read and its write.
+type flakyShared struct {
+	*store.Memory
+	mu       sync.Mutex
+	fail     bool
+	versions map[string]uint64
+	docs     map[string][]byte
+}
+
+func (f *flakyShared) LoadShared(_ context.Context, name string) ([]byte, uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.docs[name], f.versions[name], nil
+}
+
+func (f *flakyShared) SaveShared(_ context.Context, name string, doc []byte) (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail {
+		return 0, store.ErrUnavailable
+	}
+	f.versions[name]++
+	f.docs[name] = doc
+	return f.versions[name], nil
+}
+
+func (f *flakyShared) SharedVersions(_ context.Context, names ...string) ([]uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]uint64, len(names))
+	for i, n := range names {
+		out[i] = f.versions[n]
+	}
+	return out, nil
+}
+
+// TestUnsavedControlChangeAnswers503: a change whose shared state could not be saved must not
+// be reported as done.
+func TestUnsavedControlChangeAnswers503(t *testing.T) {
+	st := &flakyShared{Memory: store.NewMemory(store.Limits{}), versions: map[string]uint64{}, docs: map[string][]byte{}}
+	ts, _ := replica(t, st)
+	st.mu.Lock()
+	st.fail = true
+	st.mu.Unlock()
+	r := admin(t, ts.URL, "POST", "/clock/advance", map[string]string{"duration": "1h"})
+	wantError(t, r, http.StatusServiceUnavailable, "temporarily_unavailable")
+	st.mu.Lock()
+	st.fail = false
+	st.mu.Unlock()
+	if c := admin(t, ts.URL, "GET", "/clock", nil); c.status != 200 {
+		t.Fatalf("clock after the outage: %d %s", c.status, c.raw)
 	}
 }
