@@ -135,6 +135,9 @@ func TestBadInputsAreRefusedWithoutStateChange(t *testing.T) {
 	if r := call(t, "POST", ts.URL+pathUser, nil, refreshBody(user.str("refresh_token"))); r.status != http.StatusOK {
 		t.Errorf("user's refresh token no longer works: %s", r.raw)
 	}
+	if r := call(t, "POST", ts.URL+pathCompany, nil, refreshBody("demo-company-refresh")); r.status != http.StatusOK {
+		t.Errorf("the fixture company refresh token was used up by a refused call: %s", r.raw)
+	}
 }
 
 func TestUnknownFieldsTolerated(t *testing.T) {
