@@ -25,7 +25,7 @@ func (p *profileFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&p.fixedRefresh, "fixed-refresh-expiry", false, "a refresh keeps the family's first refresh expiry (profile)")
 	fs.StringVar(&p.expiryFormat, "expiry-format", "number", "expiry fields as number or string (profile)")
 	fs.StringVar(&p.validateExpiresIn, "validate-expires-in", "remaining", "E4 expires_in: remaining or lifetime (profile)")
-	fs.StringVar(&p.corsOrigins, "cors-origins", "http://localhost:*,http://127.0.0.1:*", `browser origins allowed to call the API, comma-separated ("*" = any, "" = none)`)
+	fs.StringVar(&p.corsOrigins, "cors-origins", "http://localhost:*,http://127.0.0.1:*", `browser origins allowed to call the API, comma-separated ("*" = any, "" or "none" = none)`)
 }
 
 // apply overlays the flags that were set onto base (the fixture file's profile, if any).
@@ -55,9 +55,13 @@ func (p *profileFlags) apply(fs *flag.FlagSet, base *fixtures.Profile) fixtures.
 	return out
 }
 
-// origins splits --cors-origins; an empty value allows no cross-origin caller.
+// origins splits --cors-origins; an empty value (or "none", which an environment variable can
+// carry) allows no cross-origin caller.
 func (p *profileFlags) origins() []string {
 	out := []string{}
+	if strings.TrimSpace(p.corsOrigins) == "none" {
+		return out
+	}
 	for _, o := range strings.Split(p.corsOrigins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			out = append(out, o)

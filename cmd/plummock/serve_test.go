@@ -88,3 +88,10 @@ func TestProfileFlagsOverrideFixtureProfile(t *testing.T) {
 		t.Errorf("cors = %v", cfg.opts.CORSOrigins)
 	}
 }
+
+func TestCORSOriginsNoneFromEnvironment(t *testing.T) {
+	cfg, err := parseServe(nil, env(map[string]string{"PLUMMOCK_CORS_ORIGINS": "none"}), &bytes.Buffer{})
+	if err != nil || cfg.opts.CORSOrigins == nil || len(cfg.opts.CORSOrigins) != 0 {
+		t.Fatalf("origins = %v, %v", cfg.opts.CORSOrigins, err)
+	}
+}
