@@ -91,6 +91,9 @@ func (c *config) finish(rest []string) error {
 	if isProduction(u.Hostname()) && !c.allowProduction {
 		return fmt.Errorf("refusing the production host %s: the suite rotates and invalidates tokens; use the sandbox, or pass --allow-production", u.Hostname())
 	}
+	if c.adminURL != "" && isXoxodayHost(u.Hostname()) {
+		return fmt.Errorf("refusing --admin-url (or PLUM_ADMIN_URL) with the Xoxoday host %s: the admin API is the fake's, and admin-only cases would replay and reset the real service's company tokens; unset it", u.Hostname())
+	}
 	loop := isLoopback(u.Hostname())
 	if c.rate < 0 {
 		c.rate = map[bool]float64{true: 0, false: 2}[loop]
@@ -103,6 +106,13 @@ func (c *config) finish(rest []string) error {
 
 func isProduction(host string) bool {
 	return strings.EqualFold(strings.TrimSuffix(host, "."), ProductionHost)
+}
+
+// isXoxodayHost reports whether host is Xoxoday's (xoxoday.com or a subdomain): a real service,
+// never a fake with an admin API.
+func isXoxodayHost(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	return h == "xoxoday.com" || strings.HasSuffix(h, ".xoxoday.com")
 }
 
 // isLoopback reports whether host is this machine, where pacing is pointless.
