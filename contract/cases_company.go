@@ -10,7 +10,7 @@ func companyCases() []Case {
 		{Name: "e3/company-rotation", Doc: "E3 rotates the company pair; the new company token works on E1",
 			Needs: []Capability{CapRestore}, Run: caseCompanyRotation},
 		{Name: "e3/company-replay-rejected", Doc: "a used company refresh token is rejected (admin only: on a real service a replay might revoke the whole company token family)",
-			Needs: []Capability{CapAdmin}, Run: caseCompanyReplay},
+			Needs: []Capability{CapAdmin, CapRestore}, Run: caseCompanyReplay},
 	}
 }
 

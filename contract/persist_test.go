@@ -77,3 +77,40 @@ func TestPersistFailureAbortsTheRun(t *testing.T) {
 		t.Errorf("the case after the abort must be skipped, got %+v", c)
 	}
 }
+
+// An admin reset restores the fake at the admin URL; when that is another host:port than the
+// base URL, the base target's credentials were not restored, so the run must neither write the
+// starting pair back (it is dead on the base target: the live pair would be lost) nor count the
+// admin API as a way to undo a company rotation.
+func TestResetElsewhereKeepsRotatedCredentials(t *testing.T) {
+	target, other := newFake(t, nil, 5), newFake(t, nil, 5)
+	target.AdminURL = other.AdminURL // a fake's admin API, but not the base target's
+	var saved []contract.Credentials
+	target.Persist = func(c contract.Credentials) error { saved = append(saved, c); return nil }
+	cases, _ := contract.Select(contract.Cases(), "^e3/company-rotation$")
+	rep, err := contract.RunSuite(t.Context(), target, append(cases, cases...)) // the second rotation needs the live pair
+	if err != nil || rep.Failed() {
+		t.Fatalf("run failed: %v, %d failed", err, failedCount(rep))
+	}
+	demo := contract.DemoCredentials()
+	if len(saved) != 2 {
+		t.Fatalf("want two saves (one per rotation), got %d: %+v", len(saved), saved)
+	}
+	for _, c := range saved {
+		if c.CompanyRefreshToken == demo.CompanyRefreshToken || c.CompanyToken == demo.CompanyToken {
+			t.Errorf("the starting (dead) company pair was written back: %+v", c)
+		}
+	}
+
+	target.Persist = nil // now nothing can save the successor, and the reset cannot restore it
+	cases, _ = contract.Select(contract.Cases(), "^e3/")
+	rep, err = contract.RunSuite(t.Context(), target, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"e3/company-rotation", "e3/company-replay-rejected"} {
+		if c := rep.Case(name); c == nil || c.Verdict != contract.Skip {
+			t.Errorf("%s must be skipped when the admin API is another target's, got %+v", name, c)
+		}
+	}
+}
