@@ -114,3 +114,60 @@ func TestResetElsewhereKeepsRotatedCredentials(t *testing.T) {
 		}
 	}
 }
+
+// e3Log records the refresh token each E3 request presented and the one its 200 answer issued.
+type e3Log struct {
+	mu       sync.Mutex
+	issued   []string
+	statuses []int
+}
+
+// stringExpiresIn answers every E3 with the fake's token set but expires_in as a string, a 200
+// the suite rejects: the tokens in it are live all the same (the presented refresh token is dead).
+func (l *e3Log) stringExpiresIn(next http.Handler) http.Handler {
+	return editResponses(next, func(r *http.Request) bool { return r.URL.Path == "/chef"+contract.PathRefreshCompany },
+		func(r *http.Request, c *captured) {
+			m := c.object()
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			l.statuses = append(l.statuses, c.status)
+			if c.status == http.StatusOK && m != nil {
+				l.issued = append(l.issued, m["refresh_token"].(string))
+				m["expires_in"] = "2592000"
+				c.setObject(m)
+			}
+		})
+}
+
+// A 200 from E3 that the suite finds wrong still carries the only live company refresh token:
+// it must be saved (and used from then on) before the case fails on the body.
+func TestBadE3AnswerStillSavesTheTokens(t *testing.T) {
+	var l e3Log
+	target := newFake(t, l.stringExpiresIn, 5)
+	target.AdminURL = "" // no reset: the rotation must stand on Persist alone
+	var saved []contract.Credentials
+	target.Persist = func(c contract.Credentials) error { saved = append(saved, c); return nil }
+	cases, _ := contract.Select(contract.Cases(), "^e3/company-rotation$")
+	rep, err := contract.RunSuite(t.Context(), target, append(cases, cases...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Cases {
+		if c.Verdict != contract.Fail {
+			t.Errorf("%s: %s, want FAIL (expires_in is a string)", c.Name, c.Verdict)
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.statuses) != 2 || l.statuses[1] != http.StatusOK {
+		t.Fatalf("E3 statuses %v: the second rotation must present the saved live token and get 200", l.statuses)
+	}
+	if len(saved) != 2 {
+		t.Fatalf("want the issued pair saved after each E3 200, got %d saves", len(saved))
+	}
+	for i, c := range saved {
+		if c.CompanyRefreshToken != l.issued[i] || c.CompanyToken == contract.DemoCredentials().CompanyToken {
+			t.Errorf("save %d is not the pair E3 issued", i+1)
+		}
+	}
+}
