@@ -18,7 +18,7 @@ func (s *session) credentials() Credentials {
 // must never leave its user holding only a dead refresh token. If saving fails the session is
 // aborted, so no further request can be made.
 func (s *session) rotateCompany(access, refresh string) error {
-	s.secrets.add(access, refresh)
+	s.secrets.addCredentials(access, refresh)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.creds.CompanyToken, s.creds.CompanyRefreshToken = access, refresh

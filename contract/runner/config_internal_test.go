@@ -95,3 +95,18 @@ func TestAdminURLRefusedForXoxodayHost(t *testing.T) {
 		t.Errorf("a fake with its admin URL: %v", err)
 	}
 }
+
+// The runner's redactor hides every credential whatever its length.
+func TestRedactorHidesShortCredentials(t *testing.T) {
+	r := newRedactor(contract.Credentials{ClientSecret: "s3c", AdminToken: "adm1", CompanyToken: "ct9", CompanyRefreshToken: "rf7", ClientID: "client"})
+	r.add(contract.Credentials{CompanyToken: "nc5", CompanyRefreshToken: "nr5"})
+	out := r.clean("secret=s3c admin=adm1 company=ct9 refresh=rf7 new=nc5 newr=nr5 id=client")
+	for _, v := range []string{"=s3c", "=adm1", "=ct9", "=rf7", "=nc5", "=nr5"} {
+		if strings.Contains(out, v) {
+			t.Errorf("short credential %q printed in clear: %s", v, out)
+		}
+	}
+	if !strings.Contains(out, "id=client") {
+		t.Errorf("the client id must stay visible: %s", out)
+	}
+}
