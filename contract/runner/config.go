@@ -26,6 +26,7 @@ type config struct {
 	only                       string
 	comparePath                string
 	compareWith                string // a second report: compare two files without running
+	baseURLFlag                bool   // --base-url was on the command line (not just PLUM_BASE_URL)
 	concurrency                int
 	rate                       float64
 	allowProduction            bool
@@ -68,13 +69,17 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 		}
 		return nil, errUsage
 	}
+	fs.Visit(func(f *flag.Flag) { c.baseURLFlag = c.baseURLFlag || f.Name == "base-url" })
 	return &c, c.finish(fs.Args())
 }
 
 // finish checks the flags' combination and fills the defaults that depend on the target.
 func (c *config) finish(rest []string) error {
 	switch {
-	case len(rest) == 1 && c.comparePath != "" && c.baseURL == "":
+	case len(rest) == 1 && c.comparePath != "" && c.baseURLFlag:
+		return fmt.Errorf("--compare with two reports runs nothing; drop --base-url, or give --compare one report to compare with the run")
+	case len(rest) == 1 && c.comparePath != "":
+		// Two reports: compare them and run nothing, whatever PLUM_BASE_URL says.
 		c.compareWith = rest[0]
 		return nil
 	case len(rest) > 0:
