@@ -28,7 +28,7 @@ func (s *session) has(c Capability) (bool, string) {
 		return s.caps.jwks != nil, s.caps.jwksWhy
 	case CapRestore:
 		return s.canRestore(), "rotating the company refresh token needs a credentials file " +
-			"to save its successor (--credentials) or the admin API to reset it (--admin-url)"
+			"to save its successor (--credentials) or the base target's own admin API to reset it (--admin-url, same host:port)"
 	}
 	return false, "unknown capability " + string(c)
 }

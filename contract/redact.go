@@ -18,13 +18,28 @@ type secrets struct {
 
 func newSecrets() *secrets { return &secrets{set: map[string]bool{}} }
 
-// add registers values to hide; very short values are ignored, as replacing them would mangle
-// ordinary text without protecting anything.
+// minHarvested is the shortest value harvested from a body that is hidden: a very short value
+// in a secret-named field is more likely ordinary text, and replacing it would mangle the output.
+const minHarvested = 6
+
+// add registers values harvested from bodies; very short ones are ignored (minHarvested).
 func (s *secrets) add(values ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, v := range values {
-		if len(v) >= 6 {
+		if len(v) >= minHarvested {
+			s.set[v] = true
+		}
+	}
+}
+
+// addCredentials registers credentials (given to the run, or issued to it as its company pair):
+// every non-empty one is hidden, however short.
+func (s *secrets) addCredentials(values ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, v := range values {
+		if v != "" {
 			s.set[v] = true
 		}
 	}

@@ -40,7 +40,7 @@ func newSession(t Target) (*session, error) {
 	}
 	s := &session{target: t, client: client, spec: v, pace: newPacer(t.Rate),
 		secrets: newSecrets(), creds: t.Credentials, initial: t.Credentials}
-	s.secrets.add(t.Credentials.secretValues()...)
+	s.secrets.addCredentials(t.Credentials.secretValues()...)
 	return s, nil
 }
 

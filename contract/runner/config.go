@@ -26,6 +26,7 @@ type config struct {
 	only                       string
 	comparePath                string
 	compareWith                string // a second report: compare two files without running
+	baseURLFlag                bool   // --base-url was on the command line (not just PLUM_BASE_URL)
 	concurrency                int
 	rate                       float64
 	allowProduction            bool
@@ -68,13 +69,17 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 		}
 		return nil, errUsage
 	}
+	fs.Visit(func(f *flag.Flag) { c.baseURLFlag = c.baseURLFlag || f.Name == "base-url" })
 	return &c, c.finish(fs.Args())
 }
 
 // finish checks the flags' combination and fills the defaults that depend on the target.
 func (c *config) finish(rest []string) error {
 	switch {
-	case len(rest) == 1 && c.comparePath != "" && c.baseURL == "":
+	case len(rest) == 1 && c.comparePath != "" && c.baseURLFlag:
+		return fmt.Errorf("--compare with two reports runs nothing; drop --base-url, or give --compare one report to compare with the run")
+	case len(rest) == 1 && c.comparePath != "":
+		// Two reports: compare them and run nothing, whatever PLUM_BASE_URL says.
 		c.compareWith = rest[0]
 		return nil
 	case len(rest) > 0:
@@ -91,6 +96,9 @@ func (c *config) finish(rest []string) error {
 	if isProduction(u.Hostname()) && !c.allowProduction {
 		return fmt.Errorf("refusing the production host %s: the suite rotates and invalidates tokens; use the sandbox, or pass --allow-production", u.Hostname())
 	}
+	if c.adminURL != "" && isXoxodayHost(u.Hostname()) {
+		return fmt.Errorf("refusing --admin-url (or PLUM_ADMIN_URL) with the Xoxoday host %s: the admin API is the fake's, and admin-only cases would replay and reset the real service's company tokens; unset it", u.Hostname())
+	}
 	loop := isLoopback(u.Hostname())
 	if c.rate < 0 {
 		c.rate = map[bool]float64{true: 0, false: 2}[loop]
@@ -103,6 +111,13 @@ func (c *config) finish(rest []string) error {
 
 func isProduction(host string) bool {
 	return strings.EqualFold(strings.TrimSuffix(host, "."), ProductionHost)
+}
+
+// isXoxodayHost reports whether host is Xoxoday's (xoxoday.com or a subdomain): a real service,
+// never a fake with an admin API.
+func isXoxodayHost(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	return h == "xoxoday.com" || strings.HasSuffix(h, ".xoxoday.com")
 }
 
 // isLoopback reports whether host is this machine, where pacing is pointless.

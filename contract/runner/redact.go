@@ -28,7 +28,7 @@ func (r *redactor) add(c contract.Credentials) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range []string{c.CompanyToken, c.CompanyRefreshToken, c.ClientSecret, c.AdminToken} {
-		if len(s) >= 6 {
+		if s != "" { // every credential, however short
 			r.secrets[s] = true
 		}
 	}

@@ -178,3 +178,28 @@ func TestCompareReports(t *testing.T) {
 		t.Errorf("compare with a missing file: exit %d, want 2", r.code)
 	}
 }
+
+// `--compare A.json B.json` runs nothing, so a PLUM_BASE_URL exported for other runs must not
+// turn it into a usage error (nor into a run). An explicit --base-url with two reports is still
+// refused: it asks for a run and a file-to-file diff at once.
+func TestCompareTwoReportsIgnoresPlumBaseURL(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
+	for _, p := range []string{a, b} {
+		data, _ := json.Marshal(&contract.Report{Target: "http://127.0.0.1:1/chef"})
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{"PLUM_BASE_URL": "http://127.0.0.1:1/chef", "PLUM_ADMIN_URL": "http://127.0.0.1:1"}
+	if r := run(t, env, "--compare", a, b); r.code != runner.ExitPass || !strings.Contains(r.stdout, "agree on every behaviour") {
+		t.Errorf("--compare A B with PLUM_BASE_URL set: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	env["PLUM_BASE_URL"] = "https://stagingstores.xoxoday.com/chef" // nothing is sent, so nothing is refused either
+	if r := run(t, env, "--compare", a, b); r.code != runner.ExitPass {
+		t.Errorf("--compare A B with a Xoxoday PLUM_BASE_URL: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, nil, "--base-url", "http://127.0.0.1:1/chef", "--compare", a, b); r.code != runner.ExitUsage || r.stderr == "" {
+		t.Errorf("--base-url with two reports: exit %d, want 2 with a message", r.code)
+	}
+}
