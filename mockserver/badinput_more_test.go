@@ -3,7 +3,6 @@ package mockserver
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -206,9 +205,5 @@ func sendOverConn(t *testing.T, method, url string, headers map[string]string, b
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &r.body)
-	return r
+	return readReply(resp)
 }

@@ -110,6 +110,11 @@ func sendRaw(t *testing.T, method, url string, headers map[string]string, body s
 	if err != nil {
 		t.Fatal(err)
 	}
+	return readReply(resp)
+}
+
+// readReply reads and decodes a response, closing its body.
+func readReply(resp *http.Response) reply {
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
