@@ -3,7 +3,6 @@ package mockserver
 import (
 	"bufio"
 	"context"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
