@@ -30,11 +30,15 @@ type File struct {
 }
 
 // Bucket names in the bbolt file.
-var (
-	bucketLog      = []byte("log")
-	bucketShared   = []byte("shared")
-	bucketVersions = []byte("shared_versions")
+const (
+	bucketLogName      = "log"
+	bucketSharedName   = "shared"
+	bucketVersionsName = "shared_versions"
 )
+
+func bucketLog() []byte      { return []byte(bucketLogName) }
+func bucketShared() []byte   { return []byte(bucketSharedName) }
+func bucketVersions() []byte { return []byte(bucketVersionsName) }
 
 // compactAfter is the least log length that triggers a compaction (and then only once the log
 // is twice as long as the records it describes).
@@ -52,7 +56,7 @@ func OpenFile(path string, limits Limits) (*File, error) {
 	}
 	f := &File{db: db, limits: limits, compactAt: compactAfter}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketLog, bucketShared, bucketVersions} {
+		for _, b := range [][]byte{bucketLog(), bucketShared(), bucketVersions()} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -76,7 +80,7 @@ func (f *File) Close() error { return f.db.Close() }
 func (f *File) HasState(context.Context) (bool, error) {
 	has := false
 	err := f.db.View(func(tx *bolt.Tx) error {
-		k, _ := tx.Bucket(bucketLog).Cursor().First()
+		k, _ := tx.Bucket(bucketLog()).Cursor().First()
 		has = k != nil
 		return nil
 	})

@@ -61,9 +61,9 @@ func (f *File) append(e logEntry) error {
 		return err
 	}
 	err = f.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketLog)
+		b := tx.Bucket(bucketLog())
 		if e.Op == opReset {
-			if b, err = freshBucket(tx, bucketLog); err != nil {
+			if b, err = freshBucket(tx, bucketLog()); err != nil {
 				return err
 			}
 		}
@@ -98,7 +98,7 @@ func (f *File) replay() error {
 	m := NewMemory(f.limits)
 	n := 0
 	err := f.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketLog).ForEach(func(k, v []byte) error {
+		return tx.Bucket(bucketLog()).ForEach(func(k, v []byte) error {
 			var e logEntry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("log entry %x: %w", k, err)

@@ -10,7 +10,7 @@ import (
 // LoadShared implements Shared.
 func (f *File) LoadShared(_ context.Context, name string) (doc []byte, version uint64, err error) {
 	err = f.db.View(func(tx *bolt.Tx) error {
-		if d := tx.Bucket(bucketShared).Get([]byte(name)); d != nil {
+		if d := tx.Bucket(bucketShared()).Get([]byte(name)); d != nil {
 			doc = append([]byte(nil), d...) // bbolt's slice dies with the transaction
 		}
 		version = readVersion(tx, name)
@@ -23,10 +23,10 @@ func (f *File) LoadShared(_ context.Context, name string) (doc []byte, version u
 func (f *File) SaveShared(_ context.Context, name string, doc []byte) (version uint64, err error) {
 	err = f.db.Update(func(tx *bolt.Tx) error {
 		version = readVersion(tx, name) + 1
-		if err := tx.Bucket(bucketShared).Put([]byte(name), doc); err != nil {
+		if err := tx.Bucket(bucketShared()).Put([]byte(name), doc); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketVersions).Put([]byte(name), binary.BigEndian.AppendUint64(nil, version))
+		return tx.Bucket(bucketVersions()).Put([]byte(name), binary.BigEndian.AppendUint64(nil, version))
 	})
 	return version, unavailable(err)
 }
@@ -44,7 +44,7 @@ func (f *File) SharedVersions(_ context.Context, names ...string) ([]uint64, err
 }
 
 func readVersion(tx *bolt.Tx, name string) uint64 {
-	v := tx.Bucket(bucketVersions).Get([]byte(name))
+	v := tx.Bucket(bucketVersions()).Get([]byte(name))
 	if len(v) != 8 {
 		return 0
 	}
