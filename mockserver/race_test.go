@@ -8,8 +8,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/plummock/plummock/fixtures"
+	"github.com/plummock/plummock/mockserver/journal"
 	"github.com/plummock/plummock/mockserver/tokens"
 )
 
@@ -135,7 +137,7 @@ func TestClientDisconnectMidRefreshIsAllOrNothing(t *testing.T) {
 	ts, srv := newTest(t)
 	rt := createUser(t, ts.URL).str("refresh_token")
 	ctx := context.Background()
-	rotated := 0
+	rotated, seen := 0, 1 // the journal holds the E1 already
 	for i := range 40 {
 		reqCtx, cancel := context.WithCancel(ctx)
 		req, _ := http.NewRequestWithContext(reqCtx, "POST", ts.URL+pathUser, strings.NewReader(refreshJSON("refresh_token", rt, "demo-client", "demo-secret")))
@@ -152,6 +154,7 @@ func TestClientDisconnectMidRefreshIsAllOrNothing(t *testing.T) {
 		}
 		cancel()
 		<-done
+		seen = settle(srv, seen)
 		old, err := srv.opts.Store.Refresh(ctx, tokens.HashToken(rt))
 		if err != nil {
 			t.Fatalf("round %d: the presented token vanished: %v", i, err)
@@ -166,10 +169,26 @@ func TestClientDisconnectMidRefreshIsAllOrNothing(t *testing.T) {
 		// The successor's value went to a client that hung up: start a new chain to go on.
 		rotated++
 		rt = createUser(t, ts.URL).str("refresh_token")
+		seen++ // that E1
 	}
 	t.Logf("of 40 refreshes cut off, %d rotated completely, %d not at all", rotated, 40-rotated)
 	if r := call(t, "POST", ts.URL+pathUser, nil, refreshBody(rt)); r.status != http.StatusOK {
 		t.Fatalf("the surviving token does not refresh: %s", r.raw)
+	}
+}
+
+// settle waits until the server has finished one more API call than seen (the journal records
+// a call when its handler returns), or briefly, for a request the client cut off before it
+// arrived: a client's cancel returns at once, while the server may still be rotating. It
+// returns the journal's count.
+func settle(srv *Server, seen int) int {
+	deadline := time.Now().Add(500 * time.Millisecond)
+	for {
+		n := len(srv.journal.List(journal.Filter{}))
+		if n > seen || !time.Now().Before(deadline) {
+			return n
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }
 

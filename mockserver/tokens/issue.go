@@ -77,6 +77,8 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 	if err := s.authenticateClient(ctx, req.ClientID, req.ClientSecret); err != nil {
 		return TokenSet{}, err
 	}
+	s.wholesale.RLock() // a reset must not land between reading the token and rotating it
+	defer s.wholesale.RUnlock()
 	rot := store.Rotation{Hash: HashToken(req.RefreshToken), ClientID: req.ClientID, Kind: kind, Now: s.now()}
 	pol := s.Policy()
 	rot.Grace, rot.RevokeFamilyOnReuse = time.Duration(pol.RefreshGrace), pol.RevokeFamilyOnReuse

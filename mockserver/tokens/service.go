@@ -27,11 +27,12 @@ type Service struct {
 	policy atomic.Pointer[Policy]
 	cache  *verifyCache
 	blocks *blocks
-	// wholesale orders E1 against the operations that kill tokens wholesale (Reset,
-	// RunScenario): an E1 that authenticated its company token before a password reset must not
-	// store its new pair after it. E1s share it; a kill waits for the E1s in flight (each a
-	// signature, about a millisecond). Refresh needs no part in it: the store's Rotate
-	// re-checks the presented token atomically.
+	// wholesale orders E1 and refreshes against the operations that kill tokens wholesale
+	// (Reset, RunScenario): an E1 that authenticated its company token before a password reset
+	// must not store its new pair after it, and a refresh that read a fixture refresh token
+	// before a reset must not consume the one the reset seeded again (with the old clock's
+	// times). They share it; a kill waits for those in flight (each a signature, about a
+	// millisecond).
 	wholesale sync.RWMutex
 	adopt     sync.Mutex // serialises offline refresh-token adoption
 }
