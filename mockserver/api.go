@@ -17,9 +17,14 @@ import (
 	"github.com/plummock/plummock/mockserver/jsonbody"
 )
 
-// operation handles one operationId of openapi.yaml. body is the request body, already checked
-// against the spec.
-type operation func(w http.ResponseWriter, r *http.Request, body []byte)
+// operation handles one operationId of openapi.yaml, given what the pipeline already read.
+type operation func(w http.ResponseWriter, r *http.Request, in input)
+
+// input is what admission read from a request, so no handler reads or parses it again.
+type input struct {
+	body   []byte // checked against the spec
+	bearer string // the Authorization header's token, for operations that need one
+}
 
 // bindOperations binds every operation in the spec to its handler; start-up fails on a gap, so
 // the spec and the mock cannot drift apart silently.
@@ -43,7 +48,7 @@ func bindOperations(doc *openapi3.T, handlers map[string]operation) error {
 type request struct {
 	route  *routers.Route
 	params map[string]string
-	body   []byte
+	input
 }
 
 // serveAPI is the request path for the real API: route from the spec, check the transport
@@ -70,7 +75,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.serveStrict(w, r, req, handler)
 		return
 	}
-	handler(w, r, req.body)
+	handler(w, r, req.input)
 }
 
 // route finds the spec operation for a request.
@@ -92,9 +97,11 @@ func (s *Server) route(r *http.Request) (*routers.Route, map[string]string, *api
 func (s *Server) admit(r *http.Request, route *routers.Route, params map[string]string) (*request, *apierr.Error) {
 	req := &request{route: route, params: params}
 	if needsBearer(route.Operation) {
-		if _, ok := bearerToken(r); !ok {
+		tok, ok := bearerToken(r)
+		if !ok {
 			return nil, apierr.MissingCredentials()
 		}
+		req.bearer = tok
 	}
 	if route.Operation.RequestBody != nil {
 		if e := s.readBody(r, req); e != nil {

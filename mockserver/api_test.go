@@ -167,7 +167,7 @@ func TestStartupFailsWhenAnOperationHasNoHandler(t *testing.T) {
 
 func TestStrictModeCatchesResponseDrift(t *testing.T) {
 	ts, srv := newTest(t)
-	srv.operations["validateToken"] = func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+	srv.operations["validateToken"] = func(w http.ResponseWriter, _ *http.Request, _ input) {
 		writeJSON(w, http.StatusOK, map[string]any{"access_token": "x", "token_type": "Bearer", "expires_in": "soon"})
 	}
 	r := call(t, "GET", ts.URL+"/chef/v1/oauth/token", bearer("demo-company-token"), nil)
@@ -179,7 +179,7 @@ func TestStrictModeCatchesResponseDrift(t *testing.T) {
 
 func TestPanicBecomesJSON500AndServerLives(t *testing.T) {
 	ts, srv := newTest(t)
-	srv.operations["validateToken"] = func(http.ResponseWriter, *http.Request, []byte) { panic("boom") }
+	srv.operations["validateToken"] = func(http.ResponseWriter, *http.Request, input) { panic("boom") }
 	wantError(t, call(t, "GET", ts.URL+"/chef/v1/oauth/token", bearer("demo-company-token"), nil), 500, "server_error")
 	createUser(t, ts.URL)
 }
@@ -206,7 +206,7 @@ func TestStrictViolationLogHoldsNoToken(t *testing.T) {
 	var logs strings.Builder
 	ts, srv := newTest(t, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
 	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNlY3JldA"
-	srv.operations["validateToken"] = func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+	srv.operations["validateToken"] = func(w http.ResponseWriter, _ *http.Request, _ input) {
 		writeJSON(w, http.StatusOK, map[string]any{"access_token": jwt, "token_type": "Bearer", "refresh_token_expiry": jwt})
 	}
 	wantError(t, call(t, "GET", ts.URL+pathValidate, bearer("demo-company-token"), nil), 500, "server_error")

@@ -62,17 +62,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeError(w, e)
 }
 
-func (s *Server) createUserToken(w http.ResponseWriter, r *http.Request, body []byte) {
-	var in struct {
+func (s *Server) createUserToken(w http.ResponseWriter, r *http.Request, in input) {
+	var req struct {
 		UserInput string `json:"user_input"`
 		Scope     string `json:"scope"`
 	}
-	if json.Unmarshal(body, &in) != nil {
+	if json.Unmarshal(in.body, &req) != nil {
 		writeError(w, apierr.BadRequest("request body does not match the API contract"))
 		return
 	}
-	bearer, _ := bearerToken(r)
-	set, err := s.tokens.CreateUserTokens(r.Context(), bearer, in.UserInput, in.Scope)
+	set, err := s.tokens.CreateUserTokens(r.Context(), in.bearer, req.UserInput, req.Scope)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,18 +80,18 @@ func (s *Server) createUserToken(w http.ResponseWriter, r *http.Request, body []
 }
 
 func (s *Server) refresh(kind store.Kind) operation {
-	return func(w http.ResponseWriter, r *http.Request, body []byte) {
-		var in struct {
+	return func(w http.ResponseWriter, r *http.Request, in input) {
+		var req struct {
 			GrantType    string `json:"grant_type"`
 			RefreshToken string `json:"refresh_token"`
 			ClientID     string `json:"client_id"`
 			ClientSecret string `json:"client_secret"`
 		}
-		if json.Unmarshal(body, &in) != nil {
+		if json.Unmarshal(in.body, &req) != nil {
 			writeError(w, apierr.BadRequest("request body does not match the API contract"))
 			return
 		}
-		set, err := s.tokens.Refresh(r.Context(), kind, tokens.RefreshRequest(in))
+		set, err := s.tokens.Refresh(r.Context(), kind, tokens.RefreshRequest(req))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -111,9 +110,8 @@ type validationBody struct {
 	RefreshTokenExpiry any    `json:"refresh_token_expiry,omitempty"`
 }
 
-func (s *Server) validateToken(w http.ResponseWriter, r *http.Request, _ []byte) {
-	bearer, _ := bearerToken(r)
-	v, err := s.tokens.Validate(r.Context(), bearer)
+func (s *Server) validateToken(w http.ResponseWriter, r *http.Request, in input) {
+	v, err := s.tokens.Validate(r.Context(), in.bearer)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -131,8 +129,8 @@ func (s *Server) validateToken(w http.ResponseWriter, r *http.Request, _ []byte)
 // balanceQuery is the only E8 query the mock implements.
 const balanceQuery = "storesAdmin.query.user_balance"
 
-func (s *Server) callAPI(w http.ResponseWriter, r *http.Request, body []byte) {
-	var in struct {
+func (s *Server) callAPI(w http.ResponseWriter, r *http.Request, in input) {
+	var req struct {
 		Query     string `json:"query"`
 		Variables struct {
 			UserData struct {
@@ -140,13 +138,12 @@ func (s *Server) callAPI(w http.ResponseWriter, r *http.Request, body []byte) {
 			} `json:"user_data"`
 		} `json:"variables"`
 	}
-	if err := json.Unmarshal(body, &in); err != nil {
+	if err := json.Unmarshal(in.body, &req); err != nil {
 		writeError(w, apierr.BadRequest("variables.user_data.email: must be a string"))
 		return
 	}
-	bearer, _ := bearerToken(r)
-	total, err := s.tokens.Balance(r.Context(), bearer, in.Variables.UserData.Email)
-	if err == nil && in.Query != balanceQuery {
+	total, err := s.tokens.Balance(r.Context(), in.bearer, req.Variables.UserData.Email)
+	if err == nil && req.Query != balanceQuery {
 		err = tokens.ErrUnknownQuery
 	}
 	if err != nil {

@@ -183,7 +183,7 @@ func TestChunkedBodyOverLimitIs413WithoutReadingItAll(t *testing.T) {
 func TestServerErrorLogGoesToSlog(t *testing.T) {
 	logs := &syncBuffer{}
 	_, srv := newTest(t, withLogger(logs), func(o *Options) { o.Strict = false })
-	srv.operations["validateToken"] = func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+	srv.operations["validateToken"] = func(w http.ResponseWriter, _ *http.Request, _ input) {
 		w.WriteHeader(http.StatusOK)
 		w.WriteHeader(http.StatusTeapot)
 	}

@@ -76,7 +76,7 @@ func TestPanicIsLoggedWithoutSecrets(t *testing.T) {
 	logs := &syncBuffer{}
 	ts, srv := newTest(t, withLogger(logs))
 	at := createUser(t, ts.URL).str("access_token")
-	srv.operations["validateToken"] = func(http.ResponseWriter, *http.Request, []byte) { panic("boom") }
+	srv.operations["validateToken"] = func(http.ResponseWriter, *http.Request, input) { panic("boom") }
 	r := call(t, "GET", ts.URL+pathValidate, bearer(at), nil)
 	wantError(t, r, 500, "server_error")
 	if r.raw != `{"error":"server_error","error_description":"internal error"}` {

@@ -5,6 +5,7 @@ package mockserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -107,6 +108,9 @@ func New(opts Options) (*Server, error) {
 
 // fill supplies the defaults documented on Options.
 func (o *Options) fill() error {
+	if o.AdminToken != "" && !isToken68(o.AdminToken) { // no client could ever send it
+		return errors.New("mockserver: admin token (--admin-token): use only letters, digits and -._~+/= (it is sent as a Bearer token)")
+	}
 	if o.Fixtures == nil {
 		o.Fixtures = fixtures.Demo()
 	}

@@ -18,7 +18,7 @@ import (
 // spec, so a test catches the mock drifting from its own contract.
 func (s *Server) serveStrict(w http.ResponseWriter, r *http.Request, req *request, handler operation) {
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
-	handler(rec, r, req.body)
+	handler(rec, r, req.input)
 	r.Body = io.NopCloser(bytes.NewReader(req.body))
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: req.params, Route: req.route},

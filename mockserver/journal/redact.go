@@ -73,7 +73,7 @@ func redactDecoded(body []byte) any {
 	if err := json.Unmarshal(body, &v); err != nil {
 		return map[string]any{"unparsed_bytes": len(body)}
 	}
-	return redactValue(v)
+	return redactValue(v, false)
 }
 
 // redactSecretText replaces the string value of every secret key in valid, escape-free JSON,
@@ -145,49 +145,32 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// fingerprintAll replaces every string and number under a secret key, however nested: a
-// wrong-typed body must not smuggle a credential into the journal.
-func fingerprintAll(v any) any {
+// redactValue walks a decoded body. Under a secret key every string and number, however nested,
+// becomes its fingerprint (a wrong-typed body must not smuggle a credential in); elsewhere only
+// JWT-shaped text is replaced.
+func redactValue(v any, secret bool) any {
 	switch x := v.(type) {
-	case string:
-		return plummock.Fingerprint(x)
+	case map[string]any:
+		for k, val := range x {
+			x[k] = redactValue(val, secret || isSecretField(k))
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = redactValue(x[i], secret)
+		}
+		return x
 	case float64:
-		return plummock.Fingerprint(strconv.FormatFloat(x, 'g', -1, 64))
-	case map[string]any:
-		for k, val := range x {
-			x[k] = fingerprintAll(val)
+		if secret {
+			return plummock.Fingerprint(strconv.FormatFloat(x, 'g', -1, 64))
 		}
-		return x
-	case []any:
-		for i := range x {
-			x[i] = fingerprintAll(x[i])
-		}
-		return x
-	}
-	return v
-}
-
-func redactValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, val := range x {
-			if isSecretField(k) {
-				x[k] = fingerprintAll(val)
-			} else {
-				x[k] = redactValue(val)
-			}
-		}
-		return x
-	case []any:
-		for i := range x {
-			x[i] = redactValue(x[i])
-		}
-		return x
 	case string:
+		if secret {
+			return plummock.Fingerprint(x)
+		}
 		if strings.Contains(x, "eyJ") { // the only strings the regexp could change
 			return plummock.RedactJWTs(x)
 		}
-		return x
 	}
 	return v
 }
