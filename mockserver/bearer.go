@@ -35,16 +35,14 @@ func isToken68(tok string) bool {
 	return true
 }
 
-// token68Lo and token68Hi are bit sets of the token68 characters below and above 64: one shift
-// and mask per byte, no table to keep in a package variable.
-const (
-	token68Lo uint64 = 1<<'-' | 1<<'.' | 1<<'/' | 0x3ff<<'0' | 1<<'+'
-	token68Hi uint64 = 0x3ffffff<<('A'-64) | 0x3ffffff<<('a'-64) | 1<<('_'-64) | 1<<('~'-64)
-)
+// token68Chars marks, at each byte value, whether that byte is a token68 character ('1'): a
+// constant lookup, one load per byte and no branch, and no table in a package variable.
+const token68Chars = "" +
+	"0000000000000000" + "0000000000000000" + // control characters
+	"0000000000010111" + "1111111111000000" + // ' '..'/' ('+', '-', '.', '/'), '0'..'?' (digits)
+	"0111111111111111" + "1111111111100001" + // '@'..'O' (letters), 'P'..'_' (letters, '_')
+	"0111111111111111" + "1111111111100010" + // '`'..'o' (letters), 'p'..DEL (letters, '~')
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" +
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000"
 
-func isToken68Char(c byte) bool {
-	if c < 64 {
-		return token68Lo>>c&1 == 1
-	}
-	return c < 128 && token68Hi>>(c-64)&1 == 1
-}
+func isToken68Char(c byte) bool { return token68Chars[c] == '1' }

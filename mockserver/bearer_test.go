@@ -57,3 +57,19 @@ func FuzzBearerToken(f *testing.F) {
 		}
 	})
 }
+
+// TestToken68TableMatchesTheGrammar holds the lookup table to RFC 6750's b64token characters,
+// byte value by byte value.
+func TestToken68TableMatchesTheGrammar(t *testing.T) {
+	if len(token68Chars) != 256 {
+		t.Fatalf("table has %d entries, want 256", len(token68Chars))
+	}
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		want := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
+			b == '-' || b == '.' || b == '_' || b == '~' || b == '+' || b == '/'
+		if got := isToken68Char(b); got != want {
+			t.Errorf("byte %#x (%q): token68 = %v, want %v", b, b, got, want)
+		}
+	}
+}

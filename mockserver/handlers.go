@@ -100,30 +100,32 @@ func (s *Server) refresh(kind store.Kind) operation {
 	}
 }
 
-// validationBody is E4's answer; refresh_token_expiry is left out when the family has no live
-// refresh token.
-type validationBody struct {
-	AccessToken        string `json:"access_token"`
-	TokenType          string `json:"token_type"`
-	ExpiresIn          int64  `json:"expires_in"`
-	AccessTokenExpiry  any    `json:"access_token_expiry"`
-	RefreshTokenExpiry any    `json:"refresh_token_expiry,omitempty"`
-}
-
+// validateToken is E4. Its answer is appended field by field (it is the hot path; see
+// jsonObject); refresh_token_expiry is left out when the family has no live refresh token.
 func (s *Server) validateToken(w http.ResponseWriter, r *http.Request, in input) {
 	v, err := s.tokens.Validate(r.Context(), in.bearer)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := validationBody{AccessToken: v.Token, TokenType: "bearer", ExpiresIn: v.ExpiresIn, AccessTokenExpiry: s.epochMillis(v.AccessExpiry)}
+	expiresIn := v.ExpiresIn
 	if s.tokens.Policy().ValidateExpiresIn == fixtures.ExpiresInLifetime {
-		out.ExpiresIn = v.Lifetime
+		expiresIn = v.Lifetime
 	}
+	out := newJSONObject(len(v.Token)+160).str("access_token", v.Token).str("token_type", "bearer").num("expires_in", expiresIn)
+	out = s.millis(out, "access_token_expiry", v.AccessExpiry)
 	if !v.RefreshExpiry.IsZero() {
-		out.RefreshTokenExpiry = s.epochMillis(v.RefreshExpiry)
+		out = s.millis(out, "refresh_token_expiry", v.RefreshExpiry)
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeEncoded(w, http.StatusOK, out.done())
+}
+
+// millis appends a time as epochMillis renders it.
+func (s *Server) millis(o jsonObject, key string, t time.Time) jsonObject {
+	if s.tokens.Policy().ExpiryFormat == fixtures.ExpiryString {
+		return o.str(key, strconv.FormatInt(t.UnixMilli(), 10))
+	}
+	return o.num(key, t.UnixMilli())
 }
 
 // balanceQuery is the only E8 query the mock implements.
@@ -150,21 +152,15 @@ func (s *Server) callAPI(w http.ResponseWriter, r *http.Request, in input) {
 		s.fail(w, r, err)
 		return
 	}
-	var out balanceBody
-	out.Data.UserBalance.Success = 1
-	out.Data.UserBalance.Data.Total = total
-	writeJSON(w, http.StatusOK, out)
+	writeEncoded(w, http.StatusOK, balanceJSON(total))
 }
 
-// balanceBody is E8's answer to user_balance.
-type balanceBody struct {
-	Data struct {
-		UserBalance struct {
-			Success int     `json:"success"`
-			Message *string `json:"message"`
-			Data    struct {
-				Total float64 `json:"total"`
-			} `json:"data"`
-		} `json:"user_balance"`
-	} `json:"data"`
+// balanceJSON is E8's answer to user_balance,
+// {"data":{"user_balance":{"success":1,"message":null,"data":{"total":N}}}}, appended (E8 is a
+// hot path; see jsonObject).
+func balanceJSON(total float64) []byte {
+	n, _ := json.Marshal(total) // encoding/json's own number format
+	data := newJSONObject(32).raw("total", n).done()
+	balance := newJSONObject(64).num("success", 1).raw("message", []byte("null")).raw("data", data).done()
+	return newJSONObject(96).raw("data", newJSONObject(96).raw("user_balance", balance).done()).done()
 }

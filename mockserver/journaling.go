@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"net/http"
 
 	"github.com/plummock/plummock/mockserver/clock"
@@ -22,7 +21,8 @@ func (s *Server) journalCalls(next http.Handler) http.Handler {
 				defer panic(v) // recorded; recoverPanics answers it
 			}
 			info := infoOf(r.Context())
-			e := journal.NewEntry(r, info.body, cw.status, cw.body.Bytes())
+			e := journal.NewEntry(journal.Call{Request: r, RequestBody: info.body, RequestJSON: info.bodyChecked,
+				Status: cw.status, ResponseBody: cw.body, ResponseJSON: cw.encoded})
 			e.Time, e.RequestID, e.Operation, e.Fault = s.clock.Now(), info.id, info.operation, info.fault
 			e.DurationMS = watch.Milliseconds()
 			s.journal.Add(e)
@@ -34,8 +34,15 @@ func (s *Server) journalCalls(next http.Handler) http.Handler {
 // capturingWriter keeps the status and the first part of the body.
 type capturingWriter struct {
 	http.ResponseWriter
-	status int
-	body   bytes.Buffer
+	status  int
+	body    []byte
+	encoded bool // the body came from writeEncoded: valid JSON by construction, kept as it is
+}
+
+// wroteEncodedJSON is how writeEncoded hands over its body: the journal keeps that slice (no
+// one writes to it again) instead of copying it, and need not check that it is JSON.
+func (w *capturingWriter) wroteEncodedJSON(body []byte) {
+	w.encoded, w.body = true, body[:min(len(body), maxJournaledBody)]
 }
 
 func (w *capturingWriter) WriteHeader(status int) {
@@ -44,8 +51,8 @@ func (w *capturingWriter) WriteHeader(status int) {
 }
 
 func (w *capturingWriter) Write(b []byte) (int, error) {
-	if room := maxJournaledBody - w.body.Len(); room > 0 {
-		w.body.Write(b[:min(len(b), room)])
+	if room := maxJournaledBody - len(w.body); room > 0 && !w.encoded {
+		w.body = append(w.body, b[:min(len(b), room)]...)
 	}
 	return w.ResponseWriter.Write(b)
 }

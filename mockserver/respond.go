@@ -14,14 +14,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil {
 		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error","error_description":"internal error"}`)
 	}
+	writeEncoded(w, status, body)
+}
+
+// writeEncoded writes a body the mock encoded itself (so it is valid JSON). Headers are set
+// by their canonical names directly: this runs on every call.
+func writeEncoded(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = []string{"application/json"}
+	h["Cache-Control"] = []string{"no-store"}
+	h["Pragma"] = []string{"no-cache"}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	if m, ok := w.(encodedJSONWriter); ok {
+		m.wroteEncodedJSON(body)
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
+
+// encodedJSONWriter is a writer that wants to know a body is the mock's own JSON.
+type encodedJSONWriter interface{ wroteEncodedJSON(body []byte) }
 
 // writeError writes one of Plum's error answers with its headers.
 func writeError(w http.ResponseWriter, e *apierr.Error) {
@@ -33,3 +45,48 @@ func writeError(w http.ResponseWriter, e *apierr.Error) {
 	}
 	writeJSON(w, e.Status, e.Body)
 }
+
+// jsonObject builds a flat JSON object by appending, for the answer on the hot path (E4)
+// where encoding/json's reflection would cost as much as the rest of the handler.
+type jsonObject []byte
+
+// newJSONObject starts an object expected to take about size bytes.
+func newJSONObject(size int) jsonObject { return append(make(jsonObject, 0, size), '{') }
+
+func (o jsonObject) key(k string) jsonObject {
+	if len(o) > 1 {
+		o = append(o, ',')
+	}
+	return append(appendJSONString(o, k), ':')
+}
+
+func (o jsonObject) str(k, v string) jsonObject { return appendJSONString(o.key(k), v) }
+
+func (o jsonObject) num(k string, n int64) jsonObject { return strconv.AppendInt(o.key(k), n, 10) }
+
+// raw appends a value that is JSON already.
+func (o jsonObject) raw(k string, v []byte) jsonObject { return append(o.key(k), v...) }
+
+func (o jsonObject) done() []byte { return append(o, '}') }
+
+// appendJSONString appends s as a JSON string: printable ASCII as it is (every token and
+// fixture value the mock answers with), anything else through encoding/json.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if jsonPlain[s[i]] != '1' {
+			b, _ := json.Marshal(s)
+			return append(dst, b...)
+		}
+	}
+	return append(append(append(dst, '"'), s...), '"')
+}
+
+// jsonPlain marks ('1') the bytes a JSON string may hold as they are and encoding/json would
+// not escape: printable ASCII but '"', '\\', '<', '>' and '&'.
+const jsonPlain = "" +
+	"0000000000000000" + "0000000000000000" + // control characters
+	"1101110111111111" + "1111111111110101" + // ' '..'/' (not '"', '&'), '0'..'?' (not '<', '>')
+	"1111111111111111" + "1111111111110111" + // '@'..'O', 'P'..'_' (not '\\')
+	"1111111111111111" + "1111111111111110" + // '`'..'o', 'p'..DEL (not DEL)
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000" +
+	"0000000000000000" + "0000000000000000" + "0000000000000000" + "0000000000000000"

@@ -12,10 +12,10 @@ import (
 // the JWKS beside it, all behind request logging and panic recovery.
 func (s *Server) routes() http.Handler {
 	root := mux.NewRouter()
-	api := s.journalCalls(http.StripPrefix("/chef", http.HandlerFunc(s.serveAPI)))
-	root.PathPrefix("/chef/").Handler(s.withCORS(api, func(path string) string {
-		return s.allowedMethods(strings.TrimPrefix(path, "/chef"))
-	}))
+	api := s.withCORS(s.journalCalls(http.HandlerFunc(s.serveAPI)), func(path string) string {
+		return s.allowedMethods(strings.TrimPrefix(path, apiPrefix))
+	})
+	root.PathPrefix(apiPrefix + "/").Handler(api)
 	jwks := s.withCORS(http.HandlerFunc(s.serveJWKS), func(string) string { return "GET, HEAD" })
 	root.Handle("/.well-known/jwks.json", jwks).Methods(http.MethodGet, http.MethodHead, http.MethodOptions)
 	// Health stays with --admin=false: it changes nothing, and container health checks use it.
@@ -25,7 +25,19 @@ func (s *Server) routes() http.Handler {
 	}
 	root.NotFoundHandler = http.HandlerFunc(notFound)
 	root.MethodNotAllowedHandler = http.HandlerFunc(methodNotAllowed)
-	return s.logRequests(s.recoverPanics(root))
+	return s.logRequests(s.recoverPanics(s.apiFirst(api, root)))
+}
+
+// apiFirst sends the spec's fixed paths straight to the API; everything else (the admin API,
+// the JWKS, odd paths the root router cleans or refuses) goes through the root router.
+func (s *Server) apiFirst(api, root http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.fixedRoutes.has(r.URL.Path) {
+			api.ServeHTTP(w, r)
+			return
+		}
+		root.ServeHTTP(w, r)
+	})
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {

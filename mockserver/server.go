@@ -51,20 +51,23 @@ type Options struct {
 
 // Server is one mock instance.
 type Server struct {
-	opts       Options
-	log        *slog.Logger
-	clock      *clock.Clock
-	keys       *keys.Set
-	tokens     *tokens.Service
-	base       *fixtures.Set
-	doc        *openapi3.T
-	router     routers.Router
-	operations map[string]operation
-	handler    http.Handler
-	faults     *faults.Set
-	journal    *journal.Journal
-	cors       *corsPolicy
-	profile    tokens.Policy // the start-up profile, restored by a reset
+	opts        Options
+	log         *slog.Logger
+	clock       *clock.Clock
+	keys        *keys.Set
+	tokens      *tokens.Service
+	base        *fixtures.Set
+	doc         *openapi3.T
+	router      routers.Router
+	fixedRoutes fixedRoutes
+	operations  map[string]operation
+	handler     http.Handler
+	faults      *faults.Set
+	journal     *journal.Journal
+	requestIDs  *requestIDs
+	validBodies *validBodies // request bodies that passed the spec, by hash
+	cors        *corsPolicy
+	profile     tokens.Policy // the start-up profile, restored by a reset
 	// adminEndpoints lists "METHOD /path" of every admin route, so a test can hold admin.yaml
 	// to what is served.
 	adminEndpoints []string
@@ -84,8 +87,13 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: route openapi.yaml: %w", err)
 	}
+	fixed, err := newFixedRoutes(doc, router)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: route openapi.yaml: %w", err)
+	}
 	s := &Server{opts: opts, log: opts.Logger, clock: opts.Clock, keys: keys.NewSet(opts.Key), base: opts.Fixtures,
-		doc: doc, router: router, faults: faults.NewSet(nil), journal: journal.New(opts.JournalSize)}
+		doc: doc, router: router, fixedRoutes: fixed, faults: faults.NewSet(nil), journal: journal.New(opts.JournalSize),
+		requestIDs: newRequestIDs(), validBodies: newValidBodies(validBodiesSize)}
 	if s.cors, err = newCORSPolicy(opts.CORSOrigins); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package clock
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,10 +33,14 @@ type State struct {
 
 // Clock is real time plus an offset, which can be frozen, set and advanced. It is safe for
 // concurrent use.
+//
+// Every request reads the clock several times and almost none changes it, so readers load an
+// immutable state through an atomic pointer (no lock, no shared counter to bounce between
+// cores); writers serialise on a mutex and publish a new state.
 type Clock struct {
-	real  func() time.Time
-	mu    sync.RWMutex
-	state State
+	real    func() time.Time
+	mu      sync.Mutex // serialises changes
+	current atomic.Pointer[State]
 }
 
 // New returns a clock running at real time. real is the wall clock (time.Now in the product;
@@ -44,21 +49,33 @@ func New(real func() time.Time) *Clock {
 	if real == nil {
 		real = time.Now
 	}
-	return &Clock{real: real}
+	c := &Clock{real: real}
+	c.current.Store(&State{})
+	return c
 }
 
 // Now is the mock's current time.
-func (c *Clock) Now() time.Time {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.nowLocked()
+func (c *Clock) Now() time.Time { return c.at(c.current.Load()) }
+
+// at is the mock time under state st.
+func (c *Clock) at(st *State) time.Time {
+	if st.Frozen {
+		return st.FrozenAt
+	}
+	return c.real().Add(st.Offset)
 }
 
-func (c *Clock) nowLocked() time.Time {
-	if c.state.Frozen {
-		return c.state.FrozenAt
+// change applies f to a copy of the state under the mutex and publishes the result unless f
+// fails; it returns the state in force afterwards.
+func (c *Clock) change(f func(st *State) error) (State, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	next := *c.current.Load()
+	if err := f(&next); err != nil {
+		return *c.current.Load(), err
 	}
-	return c.real().Add(c.state.Offset)
+	c.current.Store(&next)
+	return next, nil
 }
 
 // Advance moves the clock forward by d; frozen clocks stay frozen at the later time.
@@ -66,17 +83,17 @@ func (c *Clock) Advance(d time.Duration) (State, error) {
 	if d < 0 {
 		return c.State(), ErrBackwards
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if now := c.nowLocked(); !inRange(now.Add(d)) || now.Add(d).Before(now) {
-		return c.state, ErrOutOfRange
-	}
-	if c.state.Frozen {
-		c.state.FrozenAt = c.state.FrozenAt.Add(d)
-	} else {
-		c.state.Offset += d
-	}
-	return c.state, nil
+	return c.change(func(st *State) error {
+		if now := c.at(st); !inRange(now.Add(d)) || now.Add(d).Before(now) {
+			return ErrOutOfRange
+		}
+		if st.Frozen {
+			st.FrozenAt = st.FrozenAt.Add(d)
+		} else {
+			st.Offset += d
+		}
+		return nil
+	})
 }
 
 // Set moves the clock to t, keeping it frozen or running as it was.
@@ -84,56 +101,52 @@ func (c *Clock) Set(t time.Time) (State, error) {
 	if !inRange(t) {
 		return c.State(), ErrOutOfRange
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.state.Frozen {
-		c.state.FrozenAt = t
-	} else {
-		c.state.Offset = t.Sub(c.real())
-	}
-	return c.state, nil
+	return c.change(func(st *State) error {
+		if st.Frozen {
+			st.FrozenAt = t
+		} else {
+			st.Offset = t.Sub(c.real())
+		}
+		return nil
+	})
 }
 
 // Freeze stops the clock at its current time.
 func (c *Clock) Freeze() State {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.state.Frozen {
-		c.state = State{Offset: c.state.Offset, Frozen: true, FrozenAt: c.nowLocked()}
-	}
-	return c.state
+	st, _ := c.change(func(st *State) error {
+		if !st.Frozen {
+			*st = State{Offset: st.Offset, Frozen: true, FrozenAt: c.at(st)}
+		}
+		return nil
+	})
+	return st
 }
 
 // Unfreeze lets the clock run again from the time it was frozen at.
 func (c *Clock) Unfreeze() State {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.state.Frozen {
-		c.state = State{Offset: c.state.FrozenAt.Sub(c.real())}
-	}
-	return c.state
+	st, _ := c.change(func(st *State) error {
+		if st.Frozen {
+			*st = State{Offset: st.FrozenAt.Sub(c.real())}
+		}
+		return nil
+	})
+	return st
 }
 
 // Reset returns the clock to real time, running.
 func (c *Clock) Reset() State {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.state = State{}
-	return c.state
+	c.Restore(State{})
+	return State{}
 }
 
 // State returns the clock's configuration.
-func (c *Clock) State() State {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.state
-}
+func (c *Clock) State() State { return *c.current.Load() }
 
 // Restore replaces the configuration, e.g. with one a store kept across a restart.
 func (c *Clock) Restore(s State) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.state = s
+	c.current.Store(&s)
 }
 
 // Stopwatch measures real elapsed time, for latency in logs and the journal. It is not the

@@ -39,7 +39,7 @@ func TestEntryHoldsNoSecret(t *testing.T) {
 	r.Header.Set("Authorization", "Bearer demo-company-token")
 	req := []byte(`{"grant_type":"refresh_token","refresh_token":"rt-secret-value","client_id":"demo-client","client_secret":"demo-secret","nested":{"note":"` + jwt + `"}}`)
 	resp := []byte(`{"access_token":"` + jwt + `","refresh_token":"rt-new-value","token_type":"bearer"}`)
-	e := NewEntry(r, req, 200, resp)
+	e := NewEntry(Call{Request: r, RequestBody: req, Status: 200, ResponseBody: resp})
 	out, _ := json.Marshal(e)
 	for _, secret := range []string{"demo-company-token", "rt-secret-value", "demo-secret", "rt-new-value", jwt} {
 		if strings.Contains(string(out), secret) {
@@ -115,7 +115,7 @@ func TestWrongTypedSecretsAreRedacted(t *testing.T) {
 		}
 	}
 	r := httptest.NewRequest("GET", "/chef/v1/oauth/token/eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", nil)
-	if e := NewEntry(r, nil, 404, nil); plummock.LooksLikeJWT(e.Path) {
+	if e := NewEntry(Call{Request: r, Status: 404}); plummock.LooksLikeJWT(e.Path) {
 		t.Errorf("path kept a JWT: %s", e.Path)
 	}
 }

@@ -19,45 +19,69 @@ func isSecretField(key string) bool {
 	return false
 }
 
+// redactor redacts one call. It remembers its last fingerprint: the token in a call's
+// Authorization header is often the very token its answer names (E4), and hashing it once is
+// enough.
+type redactor struct {
+	lastSecret, lastPrint string
+}
+
+func (rd *redactor) fingerprint(secret string) string {
+	if secret != rd.lastSecret || rd.lastPrint == "" {
+		rd.lastSecret, rd.lastPrint = secret, plummock.Fingerprint(secret)
+	}
+	return rd.lastPrint
+}
+
 // recordedHeaders are the request headers worth keeping; Authorization is kept as a scheme and
 // a fingerprint only.
-func recordedHeaders(h http.Header) map[string]string {
-	out := map[string]string{}
+func (rd *redactor) recordedHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, 2)
 	for _, name := range []string{"Content-Type", "Origin", "User-Agent", "X-Request-Id"} {
 		if v := h.Get(name); v != "" {
 			out[name] = plummock.RedactJWTs(v)
 		}
 	}
 	if auth := h.Get("Authorization"); auth != "" {
-		out["Authorization"] = RedactAuthorization(auth)
+		out["Authorization"] = rd.authorization(auth)
 	}
 	return out
 }
 
 // RedactAuthorization keeps the scheme and replaces the credential with its fingerprint.
 func RedactAuthorization(v string) string {
+	return (&redactor{}).authorization(v)
+}
+
+func (rd *redactor) authorization(v string) string {
 	scheme, cred, ok := strings.Cut(v, " ")
 	if !ok {
-		return plummock.Fingerprint(v)
+		return rd.fingerprint(v)
 	}
-	return scheme + " " + plummock.Fingerprint(strings.TrimSpace(cred))
+	return scheme + " " + rd.fingerprint(strings.TrimSpace(cred))
 }
 
 // RedactBody returns a JSON body with every secret field, at any depth, replaced by its
 // fingerprint, and any JWT-shaped text too; a body that is not JSON is kept only as its length.
-// The common case is a textual pass over the bytes (no decoding); a body with escapes, where
-// text and value could differ, is decoded and walked instead.
 func RedactBody(body []byte) any {
+	return (&redactor{}).body(body, false)
+}
+
+// body redacts a body; known says it is already known to be valid JSON (the mock encoded it,
+// or the strict decoder passed it), which spares a second validating pass. The common case is
+// a textual pass over the bytes (no decoding); a body with escapes, where text and value could
+// differ, is decoded and walked instead.
+func (rd *redactor) body(body []byte, known bool) any {
 	if len(body) == 0 {
 		return nil
 	}
-	if !json.Valid(body) {
+	if !known && !json.Valid(body) {
 		return map[string]any{"unparsed_bytes": len(body)}
 	}
 	if bytes.IndexByte(body, '\\') >= 0 {
 		return redactDecoded(body)
 	}
-	out, ok := redactSecretText(body)
+	out, ok := rd.secretText(body)
 	if !ok {
 		return redactDecoded(body)
 	}
@@ -76,11 +100,11 @@ func redactDecoded(body []byte) any {
 	return redactValue(v, false)
 }
 
-// redactSecretText replaces the string value of every secret key in valid, escape-free JSON,
+// secretText replaces the string value of every secret key in valid, escape-free JSON,
 // in one pass: with no escapes, every '"' opens or closes a string, and a string followed by ':'
 // is a key. A secret key with any other value but null or a bool (a number, an array, an
 // object: a wrong-typed body) is left to the decoding path: ok is false.
-func redactSecretText(body []byte) (_ []byte, ok bool) {
+func (rd *redactor) secretText(body []byte) (_ []byte, ok bool) {
 	var out []byte // allocated on the first secret found
 	last := 0
 	for i := 0; i < len(body); {
@@ -101,7 +125,7 @@ func redactSecretText(body []byte) (_ []byte, ok bool) {
 			i = end + 1
 			continue
 		}
-		out = append(append(out, body[last:start]...), plummock.Fingerprint(string(body[start:vend]))...)
+		out = append(append(out, body[last:start]...), rd.fingerprint(string(body[start:vend]))...)
 		last, i = vend, vend+1
 	}
 	if out == nil {
@@ -175,16 +199,27 @@ func redactValue(v any, secret bool) any {
 	return v
 }
 
+// Call is what the journal is told about one API call.
+type Call struct {
+	Request      *http.Request
+	RequestBody  []byte
+	RequestJSON  bool // RequestBody already passed the strict JSON check
+	Status       int
+	ResponseBody []byte
+	ResponseJSON bool // ResponseBody was encoded by the mock itself
+}
+
 // NewEntry builds a redacted entry from a call.
-func NewEntry(r *http.Request, reqBody []byte, status int, respBody []byte) Entry {
+func NewEntry(c Call) Entry {
+	var rd redactor
 	return Entry{
-		Method:    r.Method,
-		Path:      plummock.RedactJWTs(r.URL.Path),
-		Status:    status,
-		ErrorCode: errorCode(respBody, status),
-		Headers:   recordedHeaders(r.Header),
-		Request:   RedactBody(reqBody),
-		Response:  RedactBody(respBody),
+		Method:    c.Request.Method,
+		Path:      plummock.RedactJWTs(c.Request.URL.Path),
+		Status:    c.Status,
+		ErrorCode: errorCode(c.ResponseBody, c.Status),
+		Headers:   rd.recordedHeaders(c.Request.Header),
+		Request:   rd.body(c.RequestBody, c.RequestJSON),
+		Response:  rd.body(c.ResponseBody, c.ResponseJSON),
 	}
 }
 

@@ -1,0 +1,37 @@
+package mockserver
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestRequestIDIsEchoedOrMinted: a caller's safe X-Request-Id comes back and names the call in
+// the journal; an unsafe one (it could carry a secret or break a log line) is replaced; calls
+// without one get distinct ids.
+func TestRequestIDIsEchoedOrMinted(t *testing.T) {
+	ts, _ := newTest(t)
+	safe := call(t, "GET", ts.URL+"/chef/v1/oauth/token", map[string]string{"X-Request-Id": "trace-42.a_b"}, nil)
+	if got := safe.header.Get("X-Request-Id"); got != "trace-42.a_b" {
+		t.Fatalf("safe id not echoed: %q", got)
+	}
+	wantError(t, safe, http.StatusUnauthorized, "invalid_request")
+	for _, unsafe := range []string{"Bearer eyJhbGciOiJSUzI1NiJ9", strings.Repeat("a", 65), "semi;colon"} {
+		got := call(t, "GET", ts.URL+"/chef/v1/oauth/token", map[string]string{"X-Request-Id": unsafe}, nil).header.Get("X-Request-Id")
+		if got == unsafe || got == "" || !safeRequestID(got) {
+			t.Errorf("unsafe id %q answered with %q", unsafe, got)
+		}
+	}
+	seen := map[string]bool{}
+	for range 5 {
+		id := call(t, "GET", ts.URL+"/chef/v1/oauth/token", nil, nil).header.Get("X-Request-Id")
+		if id == "" || seen[id] {
+			t.Fatalf("minted id %q empty or repeated (%v)", id, seen)
+		}
+		seen[id] = true
+	}
+	j := call(t, "GET", ts.URL+"/__admin/requests?limit=100", nil, nil)
+	if !strings.Contains(j.raw, `"request_id":"trace-42.a_b"`) {
+		t.Errorf("the journal does not name the call by its id: %s", j.raw)
+	}
+}
