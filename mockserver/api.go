@@ -25,6 +25,9 @@ type operation func(w http.ResponseWriter, r *http.Request, in input)
 type input struct {
 	body   []byte // checked against the spec
 	bearer string // the Authorization header's token, for operations that need one
+	// fields are the body's string values by dotted path, read in the same pass that checked
+	// it (jsonbody.Strings); the spec has checked their types.
+	fields map[string]string
 }
 
 // bindOperations binds every operation in the spec to its handler; start-up fails on a gap, so
@@ -144,11 +147,12 @@ func (s *Server) readBody(r *http.Request, req *request) *apierr.Error {
 		return apierr.BadRequest("could not read the request body")
 	}
 	infoOf(r.Context()).body = body
-	if err := jsonbody.Check(body); err != nil {
+	fields, err := jsonbody.Strings(body)
+	if err != nil {
 		return apierr.BadRequest(err.Error())
 	}
 	infoOf(r.Context()).bodyChecked = true
-	req.body = body
+	req.body, req.fields = body, fields
 	return nil
 }
 

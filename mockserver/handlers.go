@@ -63,15 +63,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) createUserToken(w http.ResponseWriter, r *http.Request, in input) {
-	var req struct {
-		UserInput string `json:"user_input"`
-		Scope     string `json:"scope"`
-	}
-	if json.Unmarshal(in.body, &req) != nil {
-		writeError(w, apierr.BadRequest("request body does not match the API contract"))
-		return
-	}
-	set, err := s.tokens.CreateUserTokens(r.Context(), in.bearer, req.UserInput, req.Scope)
+	set, err := s.tokens.CreateUserTokens(r.Context(), in.bearer, in.fields["user_input"], in.fields["scope"])
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,17 +73,10 @@ func (s *Server) createUserToken(w http.ResponseWriter, r *http.Request, in inpu
 
 func (s *Server) refresh(kind store.Kind) operation {
 	return func(w http.ResponseWriter, r *http.Request, in input) {
-		var req struct {
-			GrantType    string `json:"grant_type"`
-			RefreshToken string `json:"refresh_token"`
-			ClientID     string `json:"client_id"`
-			ClientSecret string `json:"client_secret"`
-		}
-		if json.Unmarshal(in.body, &req) != nil {
-			writeError(w, apierr.BadRequest("request body does not match the API contract"))
-			return
-		}
-		set, err := s.tokens.Refresh(r.Context(), kind, tokens.RefreshRequest(req))
+		set, err := s.tokens.Refresh(r.Context(), kind, tokens.RefreshRequest{
+			GrantType: in.fields["grant_type"], RefreshToken: in.fields["refresh_token"],
+			ClientID: in.fields["client_id"], ClientSecret: in.fields["client_secret"],
+		})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -132,20 +117,8 @@ func (s *Server) millis(o jsonObject, key string, t time.Time) jsonObject {
 const balanceQuery = "storesAdmin.query.user_balance"
 
 func (s *Server) callAPI(w http.ResponseWriter, r *http.Request, in input) {
-	var req struct {
-		Query     string `json:"query"`
-		Variables struct {
-			UserData struct {
-				Email string `json:"email"`
-			} `json:"user_data"`
-		} `json:"variables"`
-	}
-	if err := json.Unmarshal(in.body, &req); err != nil {
-		writeError(w, apierr.BadRequest("variables.user_data.email: must be a string"))
-		return
-	}
-	total, err := s.tokens.Balance(r.Context(), in.bearer, req.Variables.UserData.Email)
-	if err == nil && req.Query != balanceQuery {
+	total, err := s.tokens.Balance(r.Context(), in.bearer, in.fields["variables.user_data.email"])
+	if err == nil && in.fields["query"] != balanceQuery {
 		err = tokens.ErrUnknownQuery
 	}
 	if err != nil {

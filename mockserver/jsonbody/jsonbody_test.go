@@ -3,6 +3,7 @@ package jsonbody
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -76,7 +77,62 @@ func FuzzCheck(f *testing.F) {
 		if got != nil && !errors.As(got, &p) {
 			t.Fatalf("%q: error %v is not a *Problem", b, got)
 		}
+		checkStrings(t, b, got)
 	})
+}
+
+// checkStrings holds Strings to Check (same verdict) and to encoding/json (same string values,
+// by path, outside arrays).
+func checkStrings(t *testing.T, b []byte, checkErr error) {
+	t.Helper()
+	fields, err := Strings(b)
+	if (err == nil) != (checkErr == nil) || (err != nil && err.Error() != checkErr.Error()) {
+		t.Fatalf("%q: Strings says %v, Check says %v", b, err, checkErr)
+	}
+	if err != nil {
+		return
+	}
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		t.Fatalf("%q: accepted but encoding/json refuses it", b)
+	}
+	want := map[string]string{}
+	collectStrings(v, "", want)
+	if !reflect.DeepEqual(fields, want) {
+		t.Fatalf("%q: Strings = %q, encoding/json gives %q", b, fields, want)
+	}
+}
+
+func collectStrings(v any, at string, out map[string]string) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for k, val := range obj {
+		if strings.Contains(k, ".") { // a dotted key would make paths ambiguous: not collected
+			continue
+		}
+		path := k
+		if at != "" {
+			path = at + "." + k
+		}
+		switch x := val.(type) {
+		case string:
+			out[path] = x
+		case map[string]any:
+			collectStrings(x, path, out)
+		}
+	}
+}
+
+func TestStringsByPath(t *testing.T) {
+	for _, b := range []string{e8Body, `{"a.b":"x","a":{"b":"y","c.d":{"e":"z"}}}`, `{"a":"\u00e9\"\\","b":{"c":"\ud83d\ude00","d":["x",{"e":"y"}]},"f":1}`, `{}`} {
+		checkStrings(t, []byte(b), Check([]byte(b)))
+	}
+	fields, _ := Strings([]byte(e8Body))
+	if fields["variables.user_data.email"] != "admin@demo.example" || fields["query"] != "storesAdmin.query.user_balance" || len(fields) != 3 {
+		t.Errorf("fields = %q", fields)
+	}
 }
 
 // e8Body is the largest body a Plum client sends on the hot path.

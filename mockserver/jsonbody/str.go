@@ -6,12 +6,26 @@ import (
 	"unicode/utf8"
 )
 
+// stringValue reads a value string, keeping it decoded when the scanner collects strings.
+func (s *scanner) stringValue(field string) error {
+	keep := s.strings != nil && s.hidden == 0
+	v, err := s.strDecoded(field, false, keep)
+	if err == nil && keep {
+		s.strings[field] = v
+	}
+	return err
+}
+
 // str reads a string whose opening quote was just read. In a value (key false) a decoded
 // control character, raw DEL or escaped, is refused for the field; a key is returned decoded
 // (for duplicate detection), a value is not, so values cost no allocation. Decoding follows
 // encoding/json: an unpaired surrogate is U+FFFD.
 func (s *scanner) str(field string, key bool) (string, error) {
-	want := key
+	return s.strDecoded(field, key, key)
+}
+
+// strDecoded is str that returns the decoded string when want is set, key or value.
+func (s *scanner) strDecoded(field string, key, want bool) (string, error) {
 	start, plain := s.i, true
 	var out []byte
 	for s.i < len(s.b) {
@@ -20,7 +34,7 @@ func (s *scanner) str(field string, key bool) (string, error) {
 		case c == '"':
 			s.i++
 			switch {
-			case !key:
+			case !want:
 				return "", nil
 			case plain:
 				return string(s.b[start : s.i-1]), nil
