@@ -119,3 +119,24 @@ func TestWrongTypedSecretsAreRedacted(t *testing.T) {
 		t.Errorf("path kept a JWT: %s", e.Path)
 	}
 }
+
+// TestOneCallOneFingerprintPerSecret: the token in the Authorization header and the same token
+// in the answer get one fingerprint; a different token in the same call gets its own.
+func TestOneCallOneFingerprintPerSecret(t *testing.T) {
+	jwtA := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnQQ"
+	jwtB := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0.c2lnQg"
+	r := httptest.NewRequest("GET", "/chef/v1/oauth/token", nil)
+	r.Header.Set("Authorization", "Bearer "+jwtA)
+	for _, known := range []bool{false, true} {
+		resp := []byte(`{"access_token":"` + jwtA + `","refresh_token":"` + jwtB + `","token_type":"bearer"}`)
+		e := NewEntry(Call{Request: r, Status: 200, ResponseBody: resp, ResponseJSON: known})
+		out, _ := json.Marshal(e)
+		fpA, fpB := plummock.Fingerprint(jwtA), plummock.Fingerprint(jwtB)
+		if e.Headers["Authorization"] != "Bearer "+fpA {
+			t.Errorf("Authorization = %q, want Bearer %s", e.Headers["Authorization"], fpA)
+		}
+		if !strings.Contains(string(out), `"access_token":"`+fpA+`"`) || !strings.Contains(string(out), `"refresh_token":"`+fpB+`"`) {
+			t.Errorf("known=%v: answer not fingerprinted token by token: %s", known, out)
+		}
+	}
+}
