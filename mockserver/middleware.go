@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/plummock/plummock"
@@ -39,7 +40,8 @@ func setOperation(ctx context.Context, op string) { infoOf(ctx).operation = op }
 
 // logRequests writes one access-log line per request, at debug level: the request journal is
 // the per-call record (as WireMock's is), and formatting and writing a line per call cost E4 a
-// tenth of its throughput (BENCHMARKS.md). The line never holds a header, a body or a query
+// tenth of its throughput (BENCHMARKS.md). Admin calls that change something are logged at
+// info. The line never holds a header, a body or a query
 // string, so no token or secret can reach the log.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,14 +53,23 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		w.Header()["X-Request-Id"] = []string{info.id}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
-		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+		level := slog.LevelDebug
+		if isAdminChange(r) {
+			level = slog.LevelInfo // a moved clock or an injected fault explains later answers
+		}
+		if !s.log.Enabled(r.Context(), level) {
 			return
 		}
-		s.log.LogAttrs(r.Context(), slog.LevelDebug, "request",
+		s.log.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", info.id), slog.String("method", r.Method), slog.String("path", plummock.RedactJWTs(r.URL.Path)),
 			slog.String("operation", info.operation), slog.Int("status", sw.status),
 			slog.Float64("latency_ms", watch.Milliseconds()))
 	})
+}
+
+// isAdminChange reports a call that may change the mock's behaviour: any admin call but a read.
+func isAdminChange(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, adminPrefix+"/") && r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
 }
 
 // safeRequestID accepts a caller's X-Request-Id only if it cannot carry a secret or break a

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -33,5 +34,29 @@ func TestRequestIDIsEchoedOrMinted(t *testing.T) {
 	j := call(t, "GET", ts.URL+"/__admin/requests?limit=100", nil, nil)
 	if !strings.Contains(j.raw, `"request_id":"trace-42.a_b"`) {
 		t.Errorf("the journal does not name the call by its id: %s", j.raw)
+	}
+}
+
+// TestLogLevels: at info the log shows admin changes and not API calls or admin reads; at debug
+// it shows every request.
+func TestLogLevels(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		logs := &syncBuffer{}
+		ts, _ := newTest(t, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level})) })
+		createUser(t, ts.URL)
+		if r := call(t, "GET", ts.URL+"/__admin/clock", nil, nil); r.status != http.StatusOK {
+			t.Fatalf("clock: %d %s", r.status, r.raw)
+		}
+		if r := call(t, "POST", ts.URL+"/__admin/clock/advance", nil, map[string]string{"duration": "1h"}); r.status != http.StatusOK {
+			t.Fatalf("advance: %d %s", r.status, r.raw)
+		}
+		out := logs.String()
+		if !strings.Contains(out, "level=INFO msg=request") || !strings.Contains(out, "path=/__admin/clock/advance") {
+			t.Errorf("%v: the admin change is not logged at info:\n%s", level, out)
+		}
+		apiLogged := strings.Contains(out, "operation=createUserToken") && strings.Contains(out, "path=/__admin/clock ")
+		if apiLogged != (level == slog.LevelDebug) {
+			t.Errorf("%v: API call and admin read logged = %v:\n%s", level, apiLogged, out)
+		}
 	}
 }
