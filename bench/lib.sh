@@ -56,13 +56,30 @@ record_idle() {
   for name in "${!PID[@]}"; do echo "idle $name $(rss_kb "${PID[$name]}")" >>"$OUT/results.tsv"; done
 }
 
-# measure ROW SERVER MODE ROUND: one measurement by each tool, appended to results.tsv.
+# start_peer PORT: oauth2-mock-server (Node; PEER names its executable) on 127.0.0.1:PORT, the
+# peer the issue compares E1 with: it signs RS256 with OpenSSL.
+start_peer() {
+  "$PEER" -a 127.0.0.1 -p "$1" >"$OUT/peer.out" 2>&1 &
+  PID[peer]=$!
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    grep -q "listening on" "$OUT/peer.out" && URL[peer]=http://127.0.0.1:$1 && return 0
+    sleep 0.05
+  done
+  echo "oauth2-mock-server did not start" >&2
+  return 1
+}
+
+# measure ROW SERVER MODE ROUND: one measurement by each tool, appended to results.tsv. The
+# peer's row is measured by wrk only (the Go generator speaks Plum, not its token endpoint).
 measure() {
   local row=$1 server=$2 mode=$3 round=$4 base=${URL[$2]} line
-  line=$(timeout 120 "$OUT/load" -url "$base" -mode "$mode" -c "$CONNS" -d "$DURATION" \
-    -company-token bench-company-token -user-format 'admin%d@bench.example')
-  read -r rps p50 p99 _ errs <<<"$line"
-  echo "$row go $round $rps $p50 $p99 $errs $(rss_kb "${PID[$server]}")" >>"$OUT/results.tsv"
+  if [[ $mode != peer ]]; then
+    line=$(timeout 120 "$OUT/load" -url "$base" -mode "$mode" -c "$CONNS" -d "$DURATION" \
+      -company-token bench-company-token -user-format 'admin%d@bench.example')
+    read -r rps p50 p99 _ errs <<<"$line"
+    echo "$row go $round $rps $p50 $p99 $errs $(rss_kb "${PID[$server]}")" >>"$OUT/results.tsv"
+  fi
   if command -v wrk >/dev/null && [[ $mode != e2 ]]; then
     line=$(run_wrk "$base" "$mode")
     echo "$row wrk $round $line $(rss_kb "${PID[$server]}")" >>"$OUT/results.tsv"
@@ -75,6 +92,8 @@ run_wrk() {
   case $mode in
   e1) url=$base/chef/v1/oauth/token/create/user
     lua_e1 "$script" ;;
+  peer) url=$base/token
+    lua_peer "$script" ;;
   e4) url=$base/chef/v1/oauth/token
     token=$(user_token "$base"); lua_post "$script" "$token" "" GET ;;
   e8) url=$base/chef/v1/oauth/api
@@ -110,6 +129,17 @@ request = function()
   n = n + 1
   return wrk.format(nil, nil, nil, '{"user_input":"admin' .. (n % $CONNS) .. '@bench.example","scope":"user_session"}')
 end
+LUA
+}
+
+# lua_peer FILE writes a wrk script for oauth2-mock-server's token endpoint: one RS256 JWT per
+# request (client_credentials), as E1 signs one.
+lua_peer() {
+  cat >"$1" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Authorization"] = "Basic YmVuY2g6YmVuY2g="
+wrk.body = "grant_type=client_credentials&scope=user_session"
 LUA
 }
 

@@ -7,6 +7,7 @@
 #   ALGS="RS256 ES256 EdDSA" bench/run.sh   # also E1/E2 with --key generate --alg ...
 #   BORING=1 bench/run.sh             # also E1/E2 with a GOEXPERIMENT=boringcrypto build
 #   SOAK=10m bench/run.sh             # then a soak: mixed E1/E2/E4 load, RSS sampled every 30 s
+#   PEER=path/to/oauth2-mock-server bench/run.sh   # also the peer's token endpoint (wrk only)
 #
 # Only 127.0.0.1 is loaded; every load loop is bounded by DURATION. Every server it starts is
 # stopped on exit.
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s} CONNS=${CONNS:-50} THREADS=${THREADS:-2} ROUNDS=${ROUNDS:-3}
-ALGS=${ALGS:-} BORING=${BORING:-} SOAK=${SOAK:-}
+ALGS=${ALGS:-} BORING=${BORING:-} SOAK=${SOAK:-} PEER=${PEER:-}
 OUT=$(mktemp -d /tmp/plummock-bench.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
@@ -36,11 +37,13 @@ if [[ -n "$BORING" ]]; then
   GOEXPERIMENT=boringcrypto go build -o "$OUT/plummock-boring" ./cmd/plummock
   start_server mock-boring "$OUT/plummock-boring" serve --fixtures "$OUT/fixtures.yaml"
 fi
+[[ -n "$PEER" ]] && start_peer "${PEER_PORT:-18095}"
 record_idle
 
 ROWS=("plain plain plain" "sign sign plain" "E1 mock e1" "E2 mock e2" "E4 mock e4" "E8 mock e8")
 for alg in $ALGS; do ROWS+=("E1-$alg mock-$alg e1" "E2-$alg mock-$alg e2"); done
 [[ -n "$BORING" ]] && ROWS+=("E1-boring mock-boring e1" "E2-boring mock-boring e2")
+[[ -n "$PEER" ]] && ROWS+=("peer-oauth2-mock-server peer peer")
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "# round $round/$ROUNDS" >&2
