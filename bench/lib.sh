@@ -76,7 +76,7 @@ measure() {
   local row=$1 server=$2 mode=$3 round=$4 base=${URL[$2]} line
   if [[ $mode != peer ]]; then
     line=$(timeout 120 "$OUT/load" -url "$base" -mode "$mode" -c "$CONNS" -d "$DURATION" \
-      -company-token bench-company-token -user-format 'admin%d@bench.example')
+      -company-token bench-company-token -user-format 'admin%d@bench.example' 2> >(sed "s/^/$row round $round: /" >>"$OUT/load.err"))
     read -r rps p50 p99 _ errs <<<"$line"
     echo "$row go $round $rps $p50 $p99 $errs $(rss_kb "${PID[$server]}")" >>"$OUT/results.tsv"
   fi
@@ -164,6 +164,10 @@ report() {
   echo
   echo "== $(date -u +%FT%TZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); -c$CONNS -d$DURATION, $ROUNDS round(s)"
   "$OUT/load" -report "$OUT/results.tsv"
+  if [[ -s "$OUT/load.err" ]]; then
+    echo "what the Go generator reported about errors:"
+    cat "$OUT/load.err"
+  fi
 }
 
 startup_time() { "$OUT/load" -startup "$OUT/plummock"; }
