@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -76,12 +77,13 @@ func OpenFile(path string, limits Limits) (*File, error) {
 // Close releases the file (and its lock).
 func (f *File) Close() error { return f.db.Close() }
 
-// HasState implements Persistent: the log holds at least a reset.
+// HasState implements Persistent: the log starts with a reset or snapshot of this layout.
 func (f *File) HasState(context.Context) (bool, error) {
 	has := false
 	err := f.db.View(func(tx *bolt.Tx) error {
-		k, _ := tx.Bucket(bucketLog()).Cursor().First()
-		has = k != nil
+		k, v := tx.Bucket(bucketLog()).Cursor().First()
+		var e logEntry
+		has = k != nil && json.Unmarshal(v, &e) == nil && e.Layout == stateLayout
 		return nil
 	})
 	return has, unavailable(err)
@@ -121,7 +123,7 @@ func (f *File) change(apply func(m *Memory) (changed bool, e logEntry)) error {
 func (f *File) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
 	return f.change(func(m *Memory) (bool, logEntry) {
 		_ = m.Reset(ctx, set, seed)
-		return true, logEntry{Op: opReset, Fixtures: set, Seed: &seed}
+		return true, logEntry{Op: opReset, Layout: stateLayout, Fixtures: set, Seed: &seed}
 	})
 }
 

@@ -26,6 +26,7 @@ const (
 // Every argument carries its own time, so replaying the log reproduces the state exactly.
 type logEntry struct {
 	Op       string        `json:"op"`
+	Layout   int           `json:"layout,omitempty"` // on the first entry: stateLayout
 	Fixtures *fixtures.Set `json:"fixtures,omitempty"`
 	Seed     *Seed         `json:"seed,omitempty"`
 	Pair     *Pair         `json:"pair,omitempty"`
@@ -129,5 +130,5 @@ func (f *File) compact() error {
 	if err != nil || f.entries < 2*size {
 		return err
 	}
-	return f.append(logEntry{Op: opSnapshot, State: &st})
+	return f.append(logEntry{Op: opSnapshot, Layout: stateLayout, State: &st})
 }

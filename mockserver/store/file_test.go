@@ -155,3 +155,17 @@ func (r *reopening) SaveShared(ctx context.Context, name string, doc []byte) (ui
 func (r *reopening) SharedVersions(ctx context.Context, names ...string) ([]uint64, error) {
 	return r.fresh().SharedVersions(ctx, names...)
 }
+
+// TestFileOlderLayoutIsNotKept: a log an older plummock wrote (its first entry has no layout)
+// is not state this version can use: the mock starts afresh instead of misreading it.
+func TestFileOlderLayoutIsNotKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	f := openFile(t, path, store.Limits{})
+	if err := f.Reset(t.Context(), fixtures.Demo(), store.Seed{}); err != nil {
+		t.Fatal(err)
+	}
+	store.RewriteFirstEntry(t, f, func(e map[string]any) { delete(e, "layout") })
+	if has, err := f.HasState(t.Context()); err != nil || has {
+		t.Errorf("HasState on an older layout = %v, %v; want false", has, err)
+	}
+}

@@ -140,10 +140,13 @@ func (r *Redis) run(ctx context.Context, name string, args ...any) (any, error) 
 	return v, nil
 }
 
-// HasState implements Persistent: some mock has reset this database before.
+// HasState implements Persistent: some mock of this layout has reset this database before.
 func (r *Redis) HasState(ctx context.Context) (bool, error) {
-	n, err := r.client.Exists(ctx, r.prefix+"gen").Result()
-	return n > 0, redisErr(err)
+	v, err := r.client.MGet(ctx, r.prefix+"gen", r.prefix+"layout").Result()
+	if err != nil {
+		return false, redisErr(err)
+	}
+	return v[0] != nil && str(v[1]) == strconv.Itoa(stateLayout), nil
 }
 
 // fixturesCache keeps the decoded fixture set while its JSON is unchanged, so a request does

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/plummock/plummock/fixtures"
@@ -24,11 +25,12 @@ func (r *Redis) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
 		return err
 	}
 	q := struct {
+		Layout   string        `json:"layout"`
 		Gen      string        `json:"gen"`
 		Fixtures string        `json:"fixtures"`
 		R        []redisRecord `json:"r"`
 		A        []redisRecord `json:"a"`
-	}{Gen: seed.Gen, Fixtures: string(fx), R: []redisRecord{}, A: []redisRecord{}}
+	}{Layout: strconv.Itoa(stateLayout), Gen: seed.Gen, Fixtures: string(fx), R: []redisRecord{}, A: []redisRecord{}}
 	for _, t := range seed.Refresh {
 		rec, err := refreshRecord(t, t.IssuedAt)
 		if err != nil {

@@ -2,6 +2,7 @@
 local q = cjson.decode(ARGV[1])
 local old = redis.call('GET', P .. 'gen') or '0'
 G = P .. redis.call('INCR', P .. 'gen') .. ':'
+redis.call('SET', P .. 'layout', q.layout)
 redis.call('SET', G .. 'id', q.gen)
 redis.call('SET', G .. 'fixtures', q.fixtures)
 for _, r in ipairs(q.r) do
