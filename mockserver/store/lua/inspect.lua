@@ -13,10 +13,10 @@ local function family(fam)
 end
 for _, cs in ipairs(q.css) do
   for _, sk in ipairs(redis.call('SMEMBERS', G .. cs)) do
-    local raw = redis.call('GET', G .. sk)
-    if raw then
-      table.insert(subs, raw)
-      for _, fam in ipairs(decodeSub(raw, sk).holders) do family(fam) end
+    local s = readSub(sk)
+    if s then
+      table.insert(subs, cjson.encode(s))
+      for _, fam in ipairs(s.holders) do family(fam) end
     end
   end
 end

@@ -23,36 +23,54 @@ local function remove(list, v)
   for i = #list, 1, -1 do if list[i] == v then table.remove(list, i) end end
 end
 
--- A subject (kind, company, subject) is one JSON document: holders (families holding refresh
--- tokens), recent (families whose access token may work), tombs (the ring of used or revoked
--- refresh tokens), tmarks and fmarks (watermarks on token and family positions), revoked
--- (families revoked whole) and last (the position of its latest revocation).
-local function decodeSub(raw, sk)
+-- A subject (kind, company, subject) is two JSON documents: at its key, holders (families
+-- holding refresh tokens), recent (families whose access token may work) and tombs (the ring of
+-- used or revoked refresh tokens); at 'v'..key, what CheckAccess needs alone: tmarks and fmarks
+-- (watermarks on token and family positions), revoked (families revoked whole) and last (the
+-- position of its latest revocation).
+local function readRevocations(sk)
+  local raw = redis.call('GET', G .. 'v' .. sk)
+  local r = {}
+  if raw then r = cjson.decode(raw) end
+  return { tmarks = r.tmarks or {}, fmarks = r.fmarks or {}, revoked = r.revoked or {}, last = r.last or 0 }
+end
+
+-- readSub reads subject sk whole; nil if it has none.
+local function readSub(sk)
+  local raw = redis.call('GET', G .. sk)
+  if not raw then return nil end
   local s = cjson.decode(raw)
-  for _, f in ipairs({ 'holders', 'recent', 'tombs', 'tmarks', 'fmarks', 'revoked' }) do s[f] = s[f] or {} end
-  s.last, s.sk = s.last or 0, sk
+  for _, f in ipairs({ 'holders', 'recent', 'tombs' }) do s[f] = s[f] or {} end
+  local r = readRevocations(sk)
+  s.tmarks, s.fmarks, s.revoked, s.last, s.sk = r.tmarks, r.fmarks, r.revoked, r.last, sk
   return s
 end
 
 -- loadSub reads the subject of record r (making it if new).
 local function loadSub(r)
-  local raw = redis.call('GET', G .. r.sk)
-  if raw then return decodeSub(raw, r.sk) end
+  local s = readSub(r.sk)
+  if s then return s end
   redis.call('SADD', G .. 'subs', r.sk)
   redis.call('SADD', G .. r.cs, r.sk)
-  return decodeSub(cjson.encode({ kind = r.kind, company = r.company, subject = r.subject }), r.sk)
+  return { kind = r.kind, company = r.company, subject = r.subject, holders = {}, recent = {}, tombs = {},
+    tmarks = {}, fmarks = {}, revoked = {}, last = 0, sk = r.sk }
 end
 
 local function loadSubOfFamily(fam)
-  local sk = redis.call('HGET', G .. 'fm:' .. fam, 'sk')
-  return decodeSub(redis.call('GET', G .. sk), sk)
+  return readSub(redis.call('HGET', G .. 'fm:' .. fam, 'sk'))
 end
 
 local function saveSub(s)
-  local sk = s.sk
-  s.sk = nil
-  redis.call('SET', G .. sk, cjson.encode(s))
-  s.sk = sk
+  redis.call('SET', G .. s.sk, cjson.encode({ kind = s.kind, company = s.company, subject = s.subject,
+    holders = s.holders, recent = s.recent, tombs = s.tombs }))
+  redis.call('SET', G .. 'v' .. s.sk, cjson.encode({ tmarks = s.tmarks, fmarks = s.fmarks, revoked = s.revoked, last = s.last }))
+end
+
+-- copy is a shallow copy of a list (unpack has a stack limit).
+local function copy(list)
+  local out = {}
+  for i, v in ipairs(list) do out[i] = v end
+  return out
 end
 
 -- revocation: the earliest revocation covering a token at seq of family fam (created at fseq);
@@ -124,7 +142,7 @@ end
 -- returns how many live ones it killed.
 local function killRefresh(s, match, why)
   local n = 0
-  local holders = { unpack(s.holders) }
+  local holders = copy(s.holders)
   for _, fam in ipairs(holders) do
     if match(fam) then
       for _, h in ipairs(redis.call('LRANGE', G .. 'fr:' .. fam, 0, -1)) do

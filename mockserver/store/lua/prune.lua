@@ -4,8 +4,8 @@
 local q = cjson.decode(ARGV[1])
 local n = 0
 for _, sk in ipairs(redis.call('SMEMBERS', G .. 'subs')) do
-  local s = decodeSub(redis.call('GET', G .. sk) or '{}', sk)
-  for _, fam in ipairs({ unpack(s.holders) }) do
+  local s = readSub(sk) or { holders = {}, recent = {}, tombs = {}, tmarks = {}, fmarks = {}, revoked = {}, last = 0, sk = sk }
+  for _, fam in ipairs(copy(s.holders)) do
     for _, h in ipairs(redis.call('LRANGE', G .. 'fr:' .. fam, 0, -1)) do
       local e = redis.call('HGET', G .. 'r:' .. h, 'exp')
       if not e or e <= q.now then

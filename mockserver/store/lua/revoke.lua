@@ -10,9 +10,8 @@ local n = 0
 local chosen = {}
 for _, sk in ipairs(lists) do
   chosen[sk] = true
-  local raw = redis.call('GET', G .. sk)
-  if raw then
-    local s = decodeSub(raw, sk)
+  local s = readSub(sk)
+  if s then
     for _, rc in ipairs(s.recent) do
       if q.now < rc.exp and revocation(s, rc.last, rc.seq, rc.id, false) == '' then n = n + 1 end
     end

@@ -2,9 +2,11 @@
 -- revocations}.
 local tombs, recent, revs = 0, 0, 0
 for _, sk in ipairs(redis.call('SMEMBERS', G .. 'subs')) do
-  local s = decodeSub(redis.call('GET', G .. sk) or '{}', sk)
-  tombs, recent = tombs + #s.tombs, recent + #s.recent
-  revs = revs + #s.tmarks + #s.fmarks + #s.revoked
+  local s = readSub(sk)
+  if s then
+    tombs, recent = tombs + #s.tombs, recent + #s.recent
+    revs = revs + #s.tmarks + #s.fmarks + #s.revoked
+  end
 end
 return { redis.call('SCARD', G .. 'rset'), redis.call('SCARD', G .. 'aset'), redis.call('SCARD', G .. 'fams'),
   tombs, recent, revs }
