@@ -88,7 +88,7 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 		err = s.blocks.check(old.Grant.CompanyID, userOf(old.Grant))
 	}
 	if err == nil {
-		err = store.CheckRotation(old, rot) // fail fast before paying for a signature
+		err = store.CheckRotation(old, rot) // fail fast, before the store's atomic step
 	}
 	if err != nil && !(errors.Is(err, store.ErrUsed) && rot.RevokeFamilyOnReuse) {
 		return TokenSet{}, grantError(old, err)
