@@ -6,7 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
+	"strconv"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -56,10 +56,15 @@ func staticID(token string) string { return "static:" + HashToken(token) }
 // from the signed claims alone (with the leeway): whoever holds the signing key can mint an
 // offline token of any lifetime anyway, so binding them would protect nothing.
 func bind(gen string, c *Claims) string {
-	fields, _ := json.Marshal([]any{c.ID, c.Issuer, c.Subject, c.Kind, c.CompanyID, c.ClientID, c.Scope,
-		c.Family, c.Seq, c.FamilySeq})
 	m := hmac.New(sha256.New, []byte(gen))
-	m.Write(fields)
+	var buf []byte
+	for _, f := range [...]string{c.ID, c.Issuer, c.Subject, c.Kind, c.CompanyID, c.ClientID, c.Scope, c.Family} {
+		buf = append(strconv.AppendInt(buf, int64(len(f)), 10), ':') // length-prefixed: unambiguous
+		buf = append(buf, f...)
+	}
+	buf = strconv.AppendUint(append(buf, ':'), c.Seq, 10)
+	buf = strconv.AppendUint(append(buf, ':'), c.FamilySeq, 10)
+	m.Write(buf)
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 

@@ -58,10 +58,11 @@ func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) 
 	if strings.Count(bearer, ".") != 2 {
 		return s.static(ctx, bearer)
 	}
-	claims, err := s.verify(bearer)
+	v, err := s.verify(bearer)
 	if err != nil {
 		return Principal{}, err
 	}
+	claims := v.claims
 	rec := store.AccessToken{ID: claims.ID, Family: claims.Family, IssuedAt: claims.IssuedAt.Time, ExpiresAt: claims.ExpiresAt.Time,
 		Grant: store.Grant{Kind: store.Kind(claims.Kind), CompanyID: claims.CompanyID, Subject: claims.Subject, ClientID: claims.ClientID, Scope: claims.Scope}}
 	if claims.Offline {
@@ -76,7 +77,7 @@ func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) 
 	if err != nil {
 		return Principal{}, fmt.Errorf("tokens: lookup: %w", err)
 	}
-	if !claims.Offline && !bound(st.Gen, claims) {
+	if !claims.Offline && !v.boundTo(st.Gen) {
 		return Principal{}, fmt.Errorf("%w: unknown token", ErrInvalidToken) // before a reset, or altered
 	}
 	rec.Revoked = st.Revoked
@@ -98,15 +99,17 @@ func (s *Service) static(ctx context.Context, bearer string) (Principal, error) 
 // verify checks a JWT's signature and claims. A token that verified once is remembered (by its
 // exact bytes), so the RSA work is paid once per token, not once per call; time-dependent
 // checks are made again on every call.
-func (s *Service) verify(raw string) (*Claims, error) {
-	claims, ok := s.cache.get(raw)
+func (s *Service) verify(raw string) (*verified, error) {
+	v, ok := s.cache.get(raw)
 	if !ok {
-		var err error
-		if claims, err = s.parse(raw); err != nil {
+		claims, err := s.parse(raw)
+		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 		}
-		s.cache.put(raw, claims)
+		v = &verified{claims: claims}
+		s.cache.put(raw, v)
 	}
+	claims := v.claims
 	now := s.clock.Now()
 	if !now.Before(claims.ExpiresAt.Time) {
 		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
@@ -114,7 +117,7 @@ func (s *Service) verify(raw string) (*Claims, error) {
 	if claims.IssuedAt.After(now.Add(s.cfg.Leeway)) || (claims.NotBefore != nil && claims.NotBefore.After(now.Add(s.cfg.Leeway))) {
 		return nil, fmt.Errorf("%w: not valid yet", ErrInvalidToken)
 	}
-	return claims, nil
+	return v, nil
 }
 
 // parse verifies signature and claim types: only the published keys' algorithms, never a key
