@@ -175,9 +175,10 @@ func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) (Issued, er
 	if opts.SupersedeRefresh {
 		m.killRefresh(sub, func(*family) bool { return true }, why)
 	}
+	var ev uint64
 	if opts.SupersedeAccess {
-		ev := m.next()
-		m.addMark(sub, false, mark{Below: ev, Event: ev, Why: why})
+		ev = m.next()
+		ev = m.addMark(sub, false, mark{Below: ev, Event: ev, Why: why})
 	}
 	f := m.addFamily(p.Refresh.Family, p.Refresh.Grant, now)
 	if opts.KeepTombstone {
@@ -186,7 +187,7 @@ func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) (Issued, er
 	m.putRefresh(f, p.Refresh)
 	m.remember(sub, p.Refresh.Family, f.Seq, f.Seq, p.Access.ExpiresAt, opts.MaxFamilies)
 	if opts.MaxFamilies > 0 {
-		m.capFamilies(sub, opts.MaxFamilies, now)
+		m.capFamilies(sub, opts.MaxFamilies, now, ev)
 	}
 	return Issued{Gen: m.st.Gen, Seq: f.Seq, FamilySeq: f.Seq}, nil
 }

@@ -101,8 +101,9 @@ func (sub *subject) revocation(seq, fseq uint64, fam string, offline bool) Revoc
 }
 
 // addMark records a watermark; one with the same reason as the previous, with nothing revoked
-// in between, just raises it (E1's supersession adds one per call).
-func (m *Memory) addMark(sub *subject, byFamily bool, mk mark) {
+// in between, just raises it (E1's supersession adds one per call). It returns the event the
+// watermark is recorded under: a merged one keeps its first.
+func (m *Memory) addMark(sub *subject, byFamily bool, mk mark) uint64 {
 	list := &sub.TokenMarks
 	if byFamily {
 		list = &sub.FamilyMarks
@@ -110,16 +111,17 @@ func (m *Memory) addMark(sub *subject, byFamily bool, mk mark) {
 	n := len(*list)
 	switch {
 	case n > 0 && (*list)[n-1].Below >= mk.Below:
-		// already covered: nothing more dies
+		return mk.Event // already covered: nothing more dies
 	case n > 0 && (*list)[n-1].Why.Reason == mk.Why.Reason && (*list)[n-1].Event == sub.LastEvent:
 		(*list)[n-1].Below = mk.Below // it stays the subject's latest revocation
-	default:
-		*list = append(*list, mk)
-		if len(*list) > m.limits.Watermarks {
-			*list = append((*list)[:0], (*list)[1:]...)
-		}
-		sub.LastEvent = mk.Event
+		return sub.LastEvent
 	}
+	*list = append(*list, mk)
+	if len(*list) > m.limits.Watermarks {
+		*list = append((*list)[:0], (*list)[1:]...)
+	}
+	sub.LastEvent = mk.Event
+	return mk.Event
 }
 
 // bury puts a newly dead refresh token in its subject's tombstone ring, dropping the oldest
@@ -185,8 +187,10 @@ func (m *Memory) alive(sub *subject, rc recent, now time.Time) bool {
 }
 
 // capFamilies evicts the subject's oldest live families beyond max: one family watermark at
-// the oldest family kept, and their refresh tokens revoked.
-func (m *Memory) capFamilies(sub *subject, max int, now time.Time) {
+// the oldest family kept, and their refresh tokens revoked. ev is the event of the issue's own
+// supersession, if any (0: none): both happen in one step, so they share it, and a run of
+// issues keeps one watermark of each kind.
+func (m *Memory) capFamilies(sub *subject, max int, now time.Time, ev uint64) {
 	var live []recent
 	for _, rc := range sub.Recent {
 		if m.alive(sub, rc, now) {
@@ -199,7 +203,9 @@ func (m *Memory) capFamilies(sub *subject, max int, now time.Time) {
 	cut := live[len(live)-max].Seq
 	why := Revocation{At: now, Reason: "evicted"}
 	m.killRefresh(sub, func(f *family) bool { return f.Seq < cut }, why)
-	ev := m.next()
+	if ev == 0 {
+		ev = m.next()
+	}
 	m.addMark(sub, true, mark{Below: cut, Event: ev, Why: why})
 }
 

@@ -88,19 +88,20 @@ local function revocation(s, seq, fseq, fam, offline)
   return best
 end
 
--- addMark: store.(*Memory).addMark.
+-- addMark: store.(*Memory).addMark; it returns the event the watermark is recorded under.
 local function addMark(s, byFamily, m)
   local list = s.tmarks
   if byFamily then list = s.fmarks end
   local last = list[#list]
-  if last and last.below >= m.below then return end
+  if last and last.below >= m.below then return m.event end
   if last and reason(last.why) == reason(m.why) and last.event == s.last then
     last.below = m.below
-    return
+    return s.last
   end
   table.insert(list, m)
   if #list > L.marks then table.remove(list, 1) end
   s.last = m.event
+  return m.event
 end
 
 -- familyRefresh: the family's newest refresh token that is neither used nor revoked.
@@ -206,14 +207,15 @@ local function alive(s, rc, now)
   return now < rc.exp and revocation(s, rc.last, rc.seq, rc.id, false) == ''
 end
 
--- capFamilies evicts the subject's oldest live families beyond max.
-local function capFamilies(s, max, now, why)
+-- capFamilies evicts the subject's oldest live families beyond max, sharing the event ev of
+-- the issue's own supersession (nil: none).
+local function capFamilies(s, max, now, why, ev)
   local live = {}
   for _, rc in ipairs(s.recent) do if alive(s, rc, now) then table.insert(live, rc) end end
   if #live <= max then return end
   local cut = live[#live - max + 1].seq
   killRefresh(s, function(fam) return famSeq(fam) < cut end, why)
-  addMark(s, true, { below = cut, event = nextSeq(), why = why })
+  addMark(s, true, { below = cut, event = ev or nextSeq(), why = why })
 end
 
 -- revokeFamily kills a whole family (a refresh token's reuse); past the cap on revoked

@@ -71,6 +71,21 @@ func testWatermarks(t *testing.T, newStore NewStore) {
 	e.accessRevoked(b, "other_super_admin", other.At)
 	e.accessRevoked(c, "superseded", T0.Add(5*time.Hour))
 	e.accessRevoked(last, "", other.At)
+	// With max_active_pairs instead, each issue evicts the previous family: the evictions make
+	// one family watermark, and the scenarios' reasons are not pushed out.
+	opts := store.IssueOptions{SupersedeRefresh: true, MaxFamilies: 1}
+	for i := range 3 * Watermarks {
+		last = e.issue(admin, T0.Add(6*time.Hour+time.Duration(i)*time.Second), opts)
+	}
+	if got := e.stats().Revocations; got != before+2 {
+		t.Errorf("revocations after supersession with eviction = %d, want %d", got, before+2)
+	}
+	e.accessRevoked(a, "password_reset", reset.At)
+	e.accessRevoked(b, "other_super_admin", other.At)
+	e.accessRevoked(last, "", other.At)
+	evicted := e.issue(admin, T0.Add(7*time.Hour), store.IssueOptions{SupersedeRefresh: true})
+	e.issue(admin, T0.Add(7*time.Hour+time.Second), opts)
+	e.accessRevoked(evicted, "evicted", T0.Add(6*time.Hour)) // the run's first eviction
 }
 
 func revokeSubject(e *env, g store.Grant, why store.Revocation) {
