@@ -48,11 +48,12 @@ func (s *Server) adminClearRequests(w http.ResponseWriter, _ *http.Request) {
 
 // companyState is what the state view shows of a company; secrets are never shown.
 type companyState struct {
-	ID       string        `json:"id"`
-	Name     string        `json:"name,omitempty"`
-	ClientID string        `json:"client_id"`
-	Users    []userState   `json:"users"`
-	Families []familyState `json:"families"`
+	ID         string           `json:"id"`
+	Name       string           `json:"name,omitempty"`
+	ClientID   string           `json:"client_id"`
+	Users      []userState      `json:"users"`
+	Families   []familyState    `json:"families"`
+	Watermarks []watermarkState `json:"watermarks"`
 }
 
 type userState struct {
@@ -61,6 +62,9 @@ type userState struct {
 	Balance    float64 `json:"balance"`
 }
 
+// familyState is a family the store holds: its stored refresh tokens (live and the tombstones
+// kept for replays) and fixture access tokens, and, for an issued family, its latest access
+// token (issued access tokens have no record of their own: their claims say where they stand).
 type familyState struct {
 	ID      string       `json:"id"`
 	Kind    store.Kind   `json:"kind"`
@@ -68,13 +72,27 @@ type familyState struct {
 	Scope   string       `json:"scope,omitempty"`
 	Refresh []tokenState `json:"refresh_tokens"`
 	Access  []tokenState `json:"access_tokens"`
+	Latest  *tokenState  `json:"latest_access,omitempty"`
 }
 
-// tokenState names a token by fingerprint (the same one logs and the journal show) or jti.
+// tokenState names a token by fingerprint (the same one logs and the journal show).
 type tokenState struct {
-	ID        string    `json:"id"`
+	ID        string    `json:"id,omitempty"`
 	Status    string    `json:"status"` // live, used, revoked:<reason>, expired
 	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// watermarkState is a revocation in force: the subject's tokens issued before it ("tokens"),
+// its families created before it ("families"), or one family ("family", kept until its tokens
+// have all expired).
+type watermarkState struct {
+	Kind    store.Kind `json:"kind"`
+	Subject string     `json:"subject"`
+	Scope   string     `json:"scope"`
+	Family  string     `json:"family,omitempty"`
+	Reason  string     `json:"reason"`
+	At      time.Time  `json:"at"`
+	Until   *time.Time `json:"until,omitempty"`
 }
 
 func (s *Server) adminState(w http.ResponseWriter, r *http.Request) {
@@ -86,17 +104,17 @@ func (s *Server) adminState(w http.ResponseWriter, r *http.Request) {
 	inspector, canList := s.opts.Store.(store.Inspector)
 	out := []companyState{}
 	for _, c := range set.Companies {
-		cs := companyState{ID: c.ID, Name: c.Name, ClientID: c.ClientID, Users: []userState{}, Families: []familyState{}}
+		cs := companyState{ID: c.ID, Name: c.Name, ClientID: c.ClientID, Users: []userState{}, Families: []familyState{}, Watermarks: []watermarkState{}}
 		for _, u := range c.Users {
 			cs.Users = append(cs.Users, userState{Email: u.Email, SuperAdmin: u.SuperAdmin, Balance: u.Balance})
 		}
 		if canList {
-			fams, err := inspector.Families(r.Context(), c.ID)
+			in, err := inspector.Inspect(r.Context(), c.ID)
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
-			cs.Families = s.familyStates(fams)
+			cs.Families, cs.Watermarks = s.familyStates(in.Families), watermarkStates(in.Watermarks)
 		}
 		out = append(out, cs)
 	}
@@ -110,19 +128,34 @@ func (s *Server) familyStates(fams []store.Family) []familyState {
 	now := s.clock.Now()
 	out := []familyState{}
 	for _, f := range fams {
-		fs := familyState{ID: f.ID, Kind: f.Grant.Kind, Subject: f.Grant.Subject, Scope: f.Grant.Scope}
+		fs := familyState{ID: f.ID, Kind: f.Grant.Kind, Subject: f.Grant.Subject, Scope: f.Grant.Scope, Refresh: []tokenState{}, Access: []tokenState{}}
 		for _, t := range f.Refresh {
 			fs.Refresh = append(fs.Refresh, tokenState{ID: "fp:" + t.Hash[:8], Status: status(t.Revoked, !t.UsedAt.IsZero(), t.ExpiresAt, now), ExpiresAt: t.ExpiresAt})
 		}
 		for _, t := range f.Access {
 			fs.Access = append(fs.Access, tokenState{ID: accessID(t.ID), Status: status(t.Revoked, false, t.ExpiresAt, now), ExpiresAt: t.ExpiresAt})
 		}
+		if !f.AccessExpiry.IsZero() {
+			fs.Latest = &tokenState{Status: status(f.AccessRevoked, false, f.AccessExpiry, now), ExpiresAt: f.AccessExpiry}
+		}
 		out = append(out, fs)
 	}
 	return out
 }
 
-// accessID shows a JWT's jti, or a fixture token's fingerprint (never the token).
+func watermarkStates(ws []store.Watermark) []watermarkState {
+	out := []watermarkState{}
+	for _, w := range ws {
+		ws := watermarkState{Kind: w.Grant.Kind, Subject: w.Grant.Subject, Scope: w.Scope, Family: w.Family, Reason: w.Why.Reason, At: w.Why.At}
+		if !w.Until.IsZero() {
+			ws.Until = &w.Until
+		}
+		out = append(out, ws)
+	}
+	return out
+}
+
+// accessID shows a fixture token's fingerprint (never the token).
 func accessID(id string) string {
 	if len(id) > 7 && id[:7] == "static:" {
 		return "fp:" + id[7:15]

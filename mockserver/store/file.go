@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -16,7 +17,7 @@ import (
 // included (--store file:PATH). It is the memory store's logic (so the two cannot disagree on a
 // rule) plus a bbolt log: every state change is appended and committed, fsync included, before
 // the method returns, and opening the file replays the log. The log is compacted into a
-// snapshot — a reset whose seed is every live record — once it is much longer than the state.
+// snapshot of the memory state once it is much longer than the state.
 type File struct {
 	// mu orders changes: each is applied to mem and appended to the log under it, so the log
 	// replays in the order the changes happened. Reads go to mem directly.
@@ -76,12 +77,13 @@ func OpenFile(path string, limits Limits) (*File, error) {
 // Close releases the file (and its lock).
 func (f *File) Close() error { return f.db.Close() }
 
-// HasState implements Persistent: the log holds at least a reset.
+// HasState implements Persistent: the log starts with a reset or snapshot of this layout.
 func (f *File) HasState(context.Context) (bool, error) {
 	has := false
 	err := f.db.View(func(tx *bolt.Tx) error {
-		k, _ := tx.Bucket(bucketLog()).Cursor().First()
-		has = k != nil
+		k, v := tx.Bucket(bucketLog()).Cursor().First()
+		var e logEntry
+		has = k != nil && json.Unmarshal(v, &e) == nil && e.Layout == stateLayout
 		return nil
 	})
 	return has, unavailable(err)
@@ -121,7 +123,7 @@ func (f *File) change(apply func(m *Memory) (changed bool, e logEntry)) error {
 func (f *File) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
 	return f.change(func(m *Memory) (bool, logEntry) {
 		_ = m.Reset(ctx, set, seed)
-		return true, logEntry{Op: opReset, Fixtures: set, Seed: &seed}
+		return true, logEntry{Op: opReset, Layout: stateLayout, Fixtures: set, Seed: &seed}
 	})
 }
 
@@ -129,26 +131,32 @@ func (f *File) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
 func (f *File) Fixtures(ctx context.Context) (*fixtures.Set, error) { return f.memory().Fixtures(ctx) }
 
 // Issue implements Store.
-func (f *File) Issue(ctx context.Context, p Pair, opts IssueOptions) error {
-	return f.change(func(m *Memory) (bool, logEntry) {
-		_ = m.Issue(ctx, p, opts)
+func (f *File) Issue(ctx context.Context, p Pair, opts IssueOptions) (Issued, error) {
+	var at Issued
+	err := f.change(func(m *Memory) (bool, logEntry) {
+		at, _ = m.Issue(ctx, p, opts)
 		return true, logEntry{Op: opIssue, Pair: &p, Issue: &opts}
 	})
+	if err != nil {
+		return Issued{}, err
+	}
+	return at, nil
 }
 
 // Rotate implements Store. A refused rotation is logged only when it revoked the family.
-func (f *File) Rotate(ctx context.Context, r Rotation) (RefreshToken, error) {
+func (f *File) Rotate(ctx context.Context, r Rotation) (RefreshToken, Issued, error) {
 	var old RefreshToken
+	var at Issued
 	var rotErr error
 	err := f.change(func(m *Memory) (bool, logEntry) {
-		old, rotErr = m.Rotate(ctx, r)
+		old, at, rotErr = m.Rotate(ctx, r)
 		changed := rotErr == nil || errors.Is(rotErr, ErrUsed) && r.RevokeFamilyOnReuse
 		return changed, logEntry{Op: opRotate, Rotation: &r}
 	})
 	if err != nil {
-		return RefreshToken{}, err
+		return RefreshToken{}, Issued{}, err
 	}
-	return old, rotErr
+	return old, at, rotErr
 }
 
 // Refresh implements Store.
@@ -161,6 +169,11 @@ func (f *File) Access(ctx context.Context, id string) (AccessToken, error) {
 	return f.memory().Access(ctx, id)
 }
 
+// CheckAccess implements Store.
+func (f *File) CheckAccess(ctx context.Context, c AccessClaim) (AccessState, error) {
+	return f.memory().CheckAccess(ctx, c)
+}
+
 // FamilyRefresh implements Store.
 func (f *File) FamilyRefresh(ctx context.Context, family string) (RefreshToken, error) {
 	return f.memory().FamilyRefresh(ctx, family)
@@ -171,7 +184,7 @@ func (f *File) Revoke(ctx context.Context, filter Filter, why Revocation) (int, 
 	var n int
 	err := f.change(func(m *Memory) (bool, logEntry) {
 		n, _ = m.Revoke(ctx, filter, why)
-		return n > 0, logEntry{Op: opRevoke, Filter: &filter, Why: &why}
+		return true, logEntry{Op: opRevoke, Filter: &filter, Why: &why} // watermarks change even when n is 0
 	})
 	return n, err
 }
@@ -193,7 +206,7 @@ func (f *File) Stats(ctx context.Context) (Stats, error) { return f.memory().Sta
 // no lock of the file store's, so they never wait for a write's fsync.
 func (f *File) memory() *Memory { return f.mem.Load() }
 
-// Families implements Inspector.
-func (f *File) Families(ctx context.Context, companyID string) ([]Family, error) {
-	return f.memory().Families(ctx, companyID)
+// Inspect implements Inspector.
+func (f *File) Inspect(ctx context.Context, companyID string) (Inspection, error) {
+	return f.memory().Inspect(ctx, companyID)
 }

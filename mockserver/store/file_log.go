@@ -18,12 +18,15 @@ const (
 	opRotate = "rotate"
 	opRevoke = "revoke"
 	opPrune  = "prune"
+	// opSnapshot replaces the state with a snapshot of it: the first entry of a compacted log.
+	opSnapshot = "snapshot"
 )
 
 // logEntry is one state change as the file store's log keeps it: the method and its arguments.
 // Every argument carries its own time, so replaying the log reproduces the state exactly.
 type logEntry struct {
 	Op       string        `json:"op"`
+	Layout   int           `json:"layout,omitempty"` // on the first entry: stateLayout
 	Fixtures *fixtures.Set `json:"fixtures,omitempty"`
 	Seed     *Seed         `json:"seed,omitempty"`
 	Pair     *Pair         `json:"pair,omitempty"`
@@ -32,6 +35,7 @@ type logEntry struct {
 	Filter   *Filter       `json:"filter,omitempty"`
 	Why      *Revocation   `json:"why,omitempty"`
 	Now      time.Time     `json:"now,omitzero"`
+	State    *memState     `json:"state,omitempty"`
 }
 
 // apply replays the entry on m.
@@ -39,10 +43,14 @@ func (e logEntry) apply(ctx context.Context, m *Memory) error {
 	switch {
 	case e.Op == opReset && e.Seed != nil:
 		return m.Reset(ctx, e.Fixtures, *e.Seed)
+	case e.Op == opSnapshot && e.State != nil:
+		m.restore(*e.State)
+		return nil
 	case e.Op == opIssue && e.Pair != nil && e.Issue != nil:
-		return m.Issue(ctx, *e.Pair, *e.Issue)
+		_, err := m.Issue(ctx, *e.Pair, *e.Issue)
+		return err
 	case e.Op == opRotate && e.Rotation != nil:
-		_, _ = m.Rotate(ctx, *e.Rotation) // a logged refusal replays its revocation
+		_, _, _ = m.Rotate(ctx, *e.Rotation) // a logged refusal replays its revocation
 		return nil
 	case e.Op == opRevoke && e.Filter != nil && e.Why != nil:
 		_, err := m.Revoke(ctx, *e.Filter, *e.Why)
@@ -54,7 +62,7 @@ func (e logEntry) apply(ctx context.Context, m *Memory) error {
 	return fmt.Errorf("log entry %q: malformed", e.Op)
 }
 
-// append commits one entry; a reset starts the log afresh.
+// append commits one entry; a reset or a snapshot starts the log afresh.
 func (f *File) append(e logEntry) error {
 	data, err := json.Marshal(e)
 	if err != nil {
@@ -62,7 +70,7 @@ func (f *File) append(e logEntry) error {
 	}
 	err = f.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketLog())
-		if e.Op == opReset {
+		if e.Op == opReset || e.Op == opSnapshot {
 			if b, err = freshBucket(tx, bucketLog()); err != nil {
 				return err
 			}
@@ -77,7 +85,7 @@ func (f *File) append(e logEntry) error {
 		return err
 	}
 	f.entries++
-	if e.Op == opReset {
+	if e.Op == opReset || e.Op == opSnapshot {
 		f.entries = 1
 	}
 	return nil
@@ -115,29 +123,12 @@ func (f *File) replay() error {
 	return nil
 }
 
-// compact replaces a log that has grown much longer than the state with one reset entry whose
-// seed is every record, so replay time stays proportional to what is stored.
+// compact replaces a log that has grown much longer than the state with one snapshot entry,
+// so replay time stays proportional to what is stored.
 func (f *File) compact() error {
-	set, seed := f.mem.Load().snapshot()
-	if f.entries < 2*(len(seed.Refresh)+len(seed.Access)) {
-		return nil
+	st, size, err := f.mem.Load().snapshot()
+	if err != nil || f.entries < 2*size {
+		return err
 	}
-	return f.append(logEntry{Op: opReset, Fixtures: set, Seed: &seed})
-}
-
-// snapshot returns the fixtures and every record, family by family, oldest family first and
-// each family's tokens in the order they were stored, so a Reset with it rebuilds this state.
-func (m *Memory) snapshot() (*fixtures.Set, Seed) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var seed Seed
-	for _, id := range m.sortedFamilies() {
-		for _, h := range m.families[id].refresh {
-			seed.Refresh = append(seed.Refresh, *m.refresh[h])
-		}
-		for _, a := range m.families[id].access {
-			seed.Access = append(seed.Access, *m.access[a])
-		}
-	}
-	return m.set, seed
+	return f.append(logEntry{Op: opSnapshot, Layout: stateLayout, State: &st})
 }

@@ -58,10 +58,10 @@ func TestFileCompaction(t *testing.T) {
 	}
 	for i := range 20 {
 		p := store.Pair{
-			Access:  store.AccessToken{ID: "a" + string(rune('a'+i)), Family: "f" + string(rune('a'+i)), Grant: storetest.User("admin@demo.example"), IssuedAt: storetest.T0, ExpiresAt: storetest.T0.Add(time.Hour)},
-			Refresh: store.RefreshToken{Hash: "r" + string(rune('a'+i)), Family: "f" + string(rune('a'+i)), Grant: storetest.User("admin@demo.example"), IssuedAt: storetest.T0, ExpiresAt: storetest.T0.Add(time.Hour)},
+			Access:  store.AccessToken{ID: "a" + string(rune('a'+i)), Family: "x" + string(rune('a'+i)), Grant: storetest.User("admin@demo.example"), IssuedAt: storetest.T0, ExpiresAt: storetest.T0.Add(time.Hour)},
+			Refresh: store.RefreshToken{Hash: "r" + string(rune('a'+i)), Family: "x" + string(rune('a'+i)), Grant: storetest.User("admin@demo.example"), IssuedAt: storetest.T0, ExpiresAt: storetest.T0.Add(time.Hour)},
 		}
-		if err := f.Issue(ctx, p, store.IssueOptions{}); err != nil {
+		if _, err := f.Issue(ctx, p, store.IssueOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -120,11 +120,14 @@ func (r *reopening) Reset(ctx context.Context, set *fixtures.Set, seed store.See
 func (r *reopening) Fixtures(ctx context.Context) (*fixtures.Set, error) {
 	return r.fresh().Fixtures(ctx)
 }
-func (r *reopening) Issue(ctx context.Context, p store.Pair, o store.IssueOptions) error {
+func (r *reopening) Issue(ctx context.Context, p store.Pair, o store.IssueOptions) (store.Issued, error) {
 	return r.cur().Issue(ctx, p, o)
 }
-func (r *reopening) Rotate(ctx context.Context, rot store.Rotation) (store.RefreshToken, error) {
+func (r *reopening) Rotate(ctx context.Context, rot store.Rotation) (store.RefreshToken, store.Issued, error) {
 	return r.cur().Rotate(ctx, rot)
+}
+func (r *reopening) CheckAccess(ctx context.Context, c store.AccessClaim) (store.AccessState, error) {
+	return r.fresh().CheckAccess(ctx, c)
 }
 func (r *reopening) Refresh(ctx context.Context, h string) (store.RefreshToken, error) {
 	return r.fresh().Refresh(ctx, h)
@@ -151,4 +154,18 @@ func (r *reopening) SaveShared(ctx context.Context, name string, doc []byte) (ui
 }
 func (r *reopening) SharedVersions(ctx context.Context, names ...string) ([]uint64, error) {
 	return r.fresh().SharedVersions(ctx, names...)
+}
+
+// TestFileOlderLayoutIsNotKept: a log an older plummock wrote (its first entry has no layout)
+// is not state this version can use: the mock starts afresh instead of misreading it.
+func TestFileOlderLayoutIsNotKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	f := openFile(t, path, store.Limits{})
+	if err := f.Reset(t.Context(), fixtures.Demo(), store.Seed{}); err != nil {
+		t.Fatal(err)
+	}
+	store.RewriteFirstEntry(t, f, func(e map[string]any) { delete(e, "layout") })
+	if has, err := f.HasState(t.Context()); err != nil || has {
+		t.Errorf("HasState on an older layout = %v, %v; want false", has, err)
+	}
 }

@@ -2,80 +2,114 @@ package store
 
 import (
 	"context"
-	"sort"
 	"sync"
 	"time"
 
 	"github.com/plummock/plummock/fixtures"
 )
 
-// Memory is the default store: plain maps behind one mutex. One lock for everything (dex's
-// pattern) keeps check-and-rotate atomic without lock-ordering puzzles; operations are map
-// lookups, so the lock is held for microseconds.
+// Memory is the default store: plain data behind one mutex. One lock for everything (dex's
+// pattern) keeps check-and-rotate atomic without lock-ordering puzzles; operations touch a
+// handful of entries, so the lock is held for microseconds.
+//
+// Its state is bounded by the subjects (the fixtures' users and companies), not by how many
+// tokens were ever issued: issued access tokens have no record (their signed claims carry a
+// generation and a position, checked against per-subject watermarks); refresh tokens are stored
+// while live, and once used or revoked only in a per-subject tombstone ring.
 type Memory struct {
-	mu       sync.Mutex
-	set      *fixtures.Set
-	refresh  map[string]*RefreshToken
-	access   map[string]*AccessToken
-	families map[string]*family
-	subjects subjectSets // every family of a grant subject
-	// withRefresh are the families of a subject that may still hold an unused refresh token:
-	// E1's supersede visits only these, so its cost does not grow with the subject's history.
-	withRefresh subjectSets
-	limits      Limits
-	writes      int
-	seq         uint64 // families stored so far
+	mu     sync.Mutex
+	st     memState
+	limits Limits
+	writes int
 }
 
-// family groups the tokens of one login chain.
+// memState is everything the memory store holds. It is plain data, so the file store can
+// snapshot it as JSON; every list is ordered, so replaying the same calls rebuilds it exactly.
+type memState struct {
+	Set      *fixtures.Set            `json:"fixtures"`
+	Gen      string                   `json:"gen"`
+	Seq      uint64                   `json:"seq"` // the last position handed out
+	Refresh  map[string]*RefreshToken `json:"refresh"`
+	Static   map[string]*AccessToken  `json:"static"`
+	Families map[string]*family       `json:"families"` // families holding a stored token
+	Subjects map[string]*subject      `json:"subjects"` // by subjectID
+}
+
+// family groups the stored tokens of one login chain.
 type family struct {
-	grant   Grant
-	seq     uint64 // insertion order: "oldest" even when the clock stands still
-	seeded  bool   // a fixture token's family: never evicted to make room
-	created time.Time
-	refresh []string // hashes, oldest first
-	access  []string // ids
+	Grant   Grant     `json:"grant"`
+	Seq     uint64    `json:"seq"` // position at creation: "oldest" even when the clock stands still
+	Seeded  bool      `json:"seeded,omitempty"`
+	Created time.Time `json:"created"`
+	Refresh []string  `json:"refresh,omitempty"` // hashes, oldest first
+	Static  []string  `json:"static,omitempty"`  // fixture access token ids
+	Pinned  string    `json:"pinned,omitempty"`  // a refresh hash kept out of the tombstone ring
 }
 
 // Limits bound the memory store so no client can grow it without end.
 type Limits struct {
-	// MaxTokens caps refresh plus access records; past it, expired records are pruned and then
-	// the oldest families evicted.
+	// MaxTokens caps stored refresh plus fixture access tokens; past it, expired records are
+	// pruned and then the oldest families' refresh tokens dropped.
 	MaxTokens int
-	// PruneEvery runs a prune of expired records after this many writes.
+	// PruneEvery runs a prune of expired entries after this many writes.
 	PruneEvery int
+	// Tombstones is how many used or revoked refresh tokens each subject keeps, so a replay
+	// is still told "already used" (or the revocation's answer); past it the oldest is dropped
+	// and its replay answers "unknown refresh token" (400 invalid_grant all the same).
+	Tombstones int
+	// RecentFamilies is how many families each subject remembers whose access token may still
+	// work, for max_active_pairs and the state view (more are kept while the cap needs them).
+	RecentFamilies int
+	// RevokedFamilies is how many families revoked on reuse each subject lists by id; past it
+	// the oldest is folded into a watermark that also kills the subject's older families.
+	RevokedFamilies int
+	// Watermarks is how many revocation watermarks of each scope a subject keeps; past it the
+	// oldest is dropped (a later one covers its tokens, with its own reason).
+	Watermarks int
 }
 
-// Defaults for Limits: they suit a laptop or a CI runner (a few hundred MB at the cap).
+// Defaults for Limits: they suit a laptop or a CI runner.
 const (
-	DefaultMaxTokens  = 500_000
-	DefaultPruneEvery = 4096
+	DefaultMaxTokens       = 500_000
+	DefaultPruneEvery      = 4096
+	DefaultTombstones      = 64
+	DefaultRecentFamilies  = 64
+	DefaultRevokedFamilies = 64
+	DefaultWatermarks      = 16
 )
+
+// withDefaults fills unset limits.
+func (l Limits) withDefaults() Limits {
+	set := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	set(&l.MaxTokens, DefaultMaxTokens)
+	set(&l.PruneEvery, DefaultPruneEvery)
+	set(&l.Tombstones, DefaultTombstones)
+	set(&l.RecentFamilies, DefaultRecentFamilies)
+	set(&l.RevokedFamilies, DefaultRevokedFamilies)
+	set(&l.Watermarks, DefaultWatermarks)
+	return l
+}
 
 // NewMemory returns an empty memory store; call Reset to seed it.
 func NewMemory(limits Limits) *Memory {
-	if limits.MaxTokens <= 0 {
-		limits.MaxTokens = DefaultMaxTokens
-	}
-	if limits.PruneEvery <= 0 {
-		limits.PruneEvery = DefaultPruneEvery
-	}
-	m := &Memory{limits: limits}
+	m := &Memory{limits: limits.withDefaults()}
 	m.clear()
 	return m
 }
 
 func (m *Memory) clear() {
-	m.refresh = map[string]*RefreshToken{}
-	m.access = map[string]*AccessToken{}
-	m.families = map[string]*family{}
-	m.subjects = subjectSets{}
-	m.withRefresh = subjectSets{}
+	m.st = memState{Refresh: map[string]*RefreshToken{}, Static: map[string]*AccessToken{},
+		Families: map[string]*family{}, Subjects: map[string]*subject{}}
 }
 
-// subjectKey is the grant with the per-issue fields blanked: one key per (company, subject, kind).
-func subjectKey(g Grant) Grant {
-	return Grant{Kind: g.Kind, CompanyID: g.CompanyID, Subject: g.Subject}
+// next hands out the next position.
+func (m *Memory) next() uint64 {
+	m.st.Seq++
+	return m.st.Seq
 }
 
 // Reset implements Store.
@@ -83,14 +117,17 @@ func (m *Memory) Reset(_ context.Context, set *fixtures.Set, seed Seed) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.clear()
-	m.set = set
+	m.st.Set, m.st.Gen = set, seed.Gen
 	for _, r := range seed.Refresh {
-		m.addFamily(r.Family, r.Grant, r.IssuedAt).seeded = true
-		m.putRefresh(r)
+		f := m.addFamily(r.Family, r.Grant, r.IssuedAt)
+		f.Seeded = true
+		m.putRefresh(f, r)
 	}
 	for _, a := range seed.Access {
-		m.addFamily(a.Family, a.Grant, a.IssuedAt).seeded = true
-		m.putAccess(a)
+		f := m.addFamily(a.Family, a.Grant, a.IssuedAt)
+		f.Seeded = true
+		m.st.Static[a.ID] = &a
+		f.Static = append(f.Static, a.ID)
 	}
 	return nil
 }
@@ -99,150 +136,89 @@ func (m *Memory) Reset(_ context.Context, set *fixtures.Set, seed Seed) error {
 func (m *Memory) Fixtures(context.Context) (*fixtures.Set, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.set == nil {
+	if m.st.Set == nil {
 		return nil, ErrNotFound
 	}
-	return m.set, nil
+	return m.st.Set, nil
 }
 
+// addFamily stores a family (once) at the next position.
 func (m *Memory) addFamily(id string, g Grant, at time.Time) *family {
-	if f, ok := m.families[id]; ok {
+	if f, ok := m.st.Families[id]; ok {
 		return f
 	}
-	m.seq++
-	f := &family{grant: g, seq: m.seq, created: at}
-	m.families[id] = f
-	m.subjects.add(subjectKey(g), id)
+	f := &family{Grant: g, Seq: m.next(), Created: at}
+	m.st.Families[id] = f
 	return f
 }
 
-func (m *Memory) putRefresh(r RefreshToken) {
-	m.refresh[r.Hash] = &r
-	f := m.families[r.Family]
-	f.refresh = append(f.refresh, r.Hash)
-	m.withRefresh.add(subjectKey(f.grant), r.Family)
-	m.writes++
-}
-
-func (m *Memory) putAccess(a AccessToken) {
-	m.access[a.ID] = &a
-	f := m.families[a.Family]
-	f.access = append(f.access, a.ID)
+// putRefresh stores a live refresh token in its family and makes the family one of its
+// subject's holders.
+func (m *Memory) putRefresh(f *family, r RefreshToken) {
+	m.st.Refresh[r.Hash] = &r
+	if len(f.Refresh) == 0 {
+		sub := m.subject(f.Grant)
+		sub.Holders = append(sub.Holders, r.Family)
+	}
+	f.Refresh = append(f.Refresh, r.Hash)
 	m.writes++
 }
 
 // Issue implements Store.
-func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) error {
+func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) (Issued, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.makeRoom(p.Refresh.IssuedAt)
-	grant := p.Refresh.Grant
-	m.supersede(subjectKey(grant), Revocation{At: p.Refresh.IssuedAt, Reason: "superseded"}, opts)
-	m.addFamily(p.Refresh.Family, grant, p.Refresh.IssuedAt)
-	m.putRefresh(p.Refresh)
-	m.putAccess(p.Access)
-	if opts.MaxFamilies > 0 {
-		m.capFamilies(subjectKey(grant), opts.MaxFamilies, p.Refresh.IssuedAt)
-	}
-	return nil
-}
-
-// supersede applies E1's rules to a subject's earlier families. Killing refresh tokens only
-// (the default) visits just the families that may hold one; killing access tokens too visits
-// them all.
-func (m *Memory) supersede(key Grant, why Revocation, opts IssueOptions) {
-	switch {
-	case opts.SupersedeAccess:
-		for id := range m.subjects[key] {
-			m.revokeFamily(id, why, opts.SupersedeRefresh, true)
-		}
-	case opts.SupersedeRefresh:
-		for id := range m.withRefresh[key] {
-			m.revokeFamily(id, why, true, false)
-		}
-	default:
-		return
-	}
+	now := p.Refresh.IssuedAt
+	m.makeRoom(now, "")
+	sub := m.subject(p.Refresh.Grant)
+	why := Revocation{At: now, Reason: "superseded"}
 	if opts.SupersedeRefresh {
-		delete(m.withRefresh, key)
+		m.killRefresh(sub, func(*family) bool { return true }, why)
 	}
-}
-
-// capFamilies revokes the oldest live families of a subject beyond max.
-func (m *Memory) capFamilies(key Grant, max int, now time.Time) {
-	var live []string
-	for id := range m.subjects[key] {
-		if m.familyAlive(id, now) {
-			live = append(live, id)
-		}
+	var ev uint64
+	if opts.SupersedeAccess {
+		ev = m.next()
+		ev = m.addMark(sub, false, mark{Below: ev, Event: ev, Why: why})
 	}
-	sort.Slice(live, func(i, j int) bool { return m.olderFamily(live[i], live[j]) })
-	for i := 0; i < len(live)-max; i++ {
-		m.revokeFamily(live[i], Revocation{At: now, Reason: "evicted"}, true, true)
+	f := m.addFamily(p.Refresh.Family, p.Refresh.Grant, now)
+	if opts.KeepTombstone {
+		f.Pinned = p.Refresh.Hash
 	}
-}
-
-// familyAlive reports whether any token of the family still works: an active pair is one whose
-// access or refresh token could still be used.
-func (m *Memory) familyAlive(id string, now time.Time) bool {
-	f := m.families[id]
-	for _, h := range f.refresh {
-		if r := m.refresh[h]; r != nil && r.Revoked.Alive() && r.UsedAt.IsZero() && now.Before(r.ExpiresAt) {
-			return true
-		}
+	m.putRefresh(f, p.Refresh)
+	m.remember(sub, p.Refresh.Family, f.Seq, f.Seq, p.Access.ExpiresAt, opts.MaxFamilies)
+	if opts.MaxFamilies > 0 {
+		m.capFamilies(sub, opts.MaxFamilies, now, ev)
 	}
-	for _, a := range f.access {
-		if t := m.access[a]; t != nil && t.Revoked.Alive() && now.Before(t.ExpiresAt) {
-			return true
-		}
-	}
-	return false
-}
-
-func (m *Memory) revokeFamily(id string, why Revocation, refresh, access bool) {
-	f := m.families[id]
-	if f == nil {
-		return
-	}
-	if refresh {
-		for _, h := range f.refresh {
-			if r := m.refresh[h]; r != nil && r.Revoked.Alive() {
-				r.Revoked = why
-			}
-		}
-	}
-	if access {
-		for _, a := range f.access {
-			if t := m.access[a]; t != nil && t.Revoked.Alive() {
-				t.Revoked = why
-			}
-		}
-	}
+	return Issued{Gen: m.st.Gen, Seq: f.Seq, FamilySeq: f.Seq}, nil
 }
 
 // Rotate implements Store.
-func (m *Memory) Rotate(_ context.Context, r Rotation) (RefreshToken, error) {
+func (m *Memory) Rotate(_ context.Context, r Rotation) (RefreshToken, Issued, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old, ok := m.refresh[r.Hash]
+	old, ok := m.st.Refresh[r.Hash]
 	if !ok {
-		return RefreshToken{}, ErrNotFound
+		return RefreshToken{}, Issued{}, ErrNotFound
 	}
 	if err := CheckRotation(*old, r); err != nil {
 		if err == ErrUsed && r.RevokeFamilyOnReuse {
-			m.revokeFamily(old.Family, Revocation{At: r.Now, Reason: "reuse"}, true, true)
+			m.revokeFamily(old.Family, Revocation{At: r.Now, Reason: "reuse"})
 		}
-		return *old, err
+		return *old, Issued{}, err // nothing else changed: the file store need not log it
 	}
-	m.makeRoom(r.Now)
+	m.makeRoom(r.Now, old.Family)
+	f := m.st.Families[old.Family]
+	sub := m.subject(f.Grant)
 	if old.UsedAt.IsZero() {
 		old.UsedAt = r.Now
+		m.bury(sub, old.Hash)
 	}
-	next := r.Next
-	next.Refresh.Family, next.Access.Family = old.Family, old.Family
-	m.putRefresh(next.Refresh)
-	m.putAccess(next.Access)
-	return *old, nil
+	next := r.Next.Refresh
+	next.Family = old.Family
+	m.putRefresh(f, next)
+	seq := m.next()
+	m.remember(sub, old.Family, f.Seq, seq, r.Next.Access.ExpiresAt, -1)
+	return *old, Issued{Gen: m.st.Gen, Seq: seq, FamilySeq: f.Seq}, nil
 }
 
 // CheckRotation is the whole rule for whether a presented refresh token may rotate; every store
@@ -267,7 +243,7 @@ func CheckRotation(old RefreshToken, r Rotation) error {
 func (m *Memory) Refresh(_ context.Context, hash string) (RefreshToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if r, ok := m.refresh[hash]; ok {
+	if r, ok := m.st.Refresh[hash]; ok {
 		return *r, nil
 	}
 	return RefreshToken{}, ErrNotFound
@@ -277,90 +253,58 @@ func (m *Memory) Refresh(_ context.Context, hash string) (RefreshToken, error) {
 func (m *Memory) Access(_ context.Context, id string) (AccessToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if a, ok := m.access[id]; ok {
+	if a, ok := m.st.Static[id]; ok {
 		return *a, nil
 	}
 	return AccessToken{}, ErrNotFound
+}
+
+// CheckAccess implements Store.
+func (m *Memory) CheckAccess(_ context.Context, c AccessClaim) (AccessState, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := AccessState{Gen: m.st.Gen}
+	if sub := m.st.Subjects[subjectID(c.Grant)]; sub != nil {
+		out.Revoked = sub.revocation(c.Seq, c.FamilySeq, c.Family, c.Offline)
+	}
+	if r := m.familyRefresh(c.Family); r != nil {
+		out.RefreshExpiry = r.ExpiresAt
+	}
+	return out, nil
 }
 
 // FamilyRefresh implements Store: the newest refresh token of the family that is still unused.
 func (m *Memory) FamilyRefresh(_ context.Context, id string) (RefreshToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	f, ok := m.families[id]
-	if !ok {
-		return RefreshToken{}, ErrNotFound
-	}
-	for i := len(f.refresh) - 1; i >= 0; i-- {
-		if r := m.refresh[f.refresh[i]]; r != nil && r.UsedAt.IsZero() && r.Revoked.Alive() {
-			return *r, nil
-		}
+	if r := m.familyRefresh(id); r != nil {
+		return *r, nil
 	}
 	return RefreshToken{}, ErrNotFound
 }
 
-// Revoke implements Store.
-func (m *Memory) Revoke(_ context.Context, f Filter, why Revocation) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := 0
-	for _, r := range m.refresh {
-		if matches(r.Grant, f) && r.Revoked.Alive() {
-			r.Revoked = why
-			n++
+func (m *Memory) familyRefresh(id string) *RefreshToken {
+	f, ok := m.st.Families[id]
+	if !ok {
+		return nil
+	}
+	for i := len(f.Refresh) - 1; i >= 0; i-- {
+		if r := m.st.Refresh[f.Refresh[i]]; r != nil && r.UsedAt.IsZero() && r.Revoked.Alive() {
+			return r
 		}
 	}
-	for _, a := range m.access {
-		if matches(a.Grant, f) && a.Revoked.Alive() {
-			a.Revoked = why
-			n++
-		}
-	}
-	return n, nil
-}
-
-func matches(g Grant, f Filter) bool {
-	return g.CompanyID == f.CompanyID && (f.Subject == "" || g.Subject == f.Subject) && (f.Kind == "" || g.Kind == f.Kind)
+	return nil
 }
 
 // Stats implements Store.
 func (m *Memory) Stats(context.Context) (Stats, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return Stats{RefreshTokens: len(m.refresh), AccessTokens: len(m.access), Families: len(m.families)}, nil
-}
-
-// sortedFamilies returns family ids oldest first, for eviction.
-func (m *Memory) sortedFamilies() []string {
-	ids := make([]string, 0, len(m.families))
-	for id := range m.families {
-		ids = append(ids, id)
+	st := Stats{RefreshTokens: len(m.st.Refresh), AccessTokens: len(m.st.Static), Families: len(m.st.Families)}
+	for _, sub := range m.st.Subjects {
+		st.Tombstones += len(sub.Tombs)
+		st.Recent += len(sub.Recent)
+		st.Revocations += len(sub.TokenMarks) + len(sub.FamilyMarks) + len(sub.Revoked)
 	}
-	sort.Slice(ids, func(i, j int) bool { return m.olderFamily(ids[i], ids[j]) })
-	return ids
-}
-
-// olderFamily orders families by when they were stored.
-func (m *Memory) olderFamily(a, b string) bool { return m.families[a].seq < m.families[b].seq }
-
-// set is a set of family ids.
-type set map[string]struct{}
-
-// subjectSets are family-id sets by grant subject.
-type subjectSets map[Grant]set
-
-// add puts id in the set under key, making the set if needed.
-func (sets subjectSets) add(key Grant, id string) {
-	if sets[key] == nil {
-		sets[key] = set{}
-	}
-	sets[key][id] = struct{}{}
-}
-
-// remove takes id out of the set under key, dropping an emptied set.
-func (sets subjectSets) remove(key Grant, id string) {
-	delete(sets[key], id)
-	if len(sets[key]) == 0 {
-		delete(sets, key)
-	}
+	return st, nil
 }

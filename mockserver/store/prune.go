@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"time"
 )
 
@@ -13,83 +15,111 @@ func (m *Memory) Prune(_ context.Context, now time.Time) (int, error) {
 }
 
 // makeRoom keeps the store bounded: every PruneEvery writes, and whenever the cap is reached, it
-// drops expired records; if the store is still full, it evicts whole families, oldest first.
-// A dropped refresh token is past its expiry, so a replay of it answers "expired or unknown"
-// exactly as before: reuse detection needs no tombstone beyond the token's own lifetime.
-func (m *Memory) makeRoom(now time.Time) {
-	full := len(m.refresh)+len(m.access) >= m.limits.MaxTokens
+// drops what expired; if the store is still full, it drops the refresh tokens of whole
+// families, oldest first (never the fixture tokens, nor the family keep, being rotated). Their
+// access tokens live on: they hold no record.
+func (m *Memory) makeRoom(now time.Time, keep string) {
+	full := m.records() >= m.limits.MaxTokens
 	if m.writes < m.limits.PruneEvery && !full {
 		return
 	}
 	m.writes = 0
 	m.pruneExpired(now)
-	if len(m.refresh)+len(m.access) < m.limits.MaxTokens {
+	if m.records() < m.limits.MaxTokens {
 		return
 	}
-	for _, id := range m.sortedFamilies() {
-		if len(m.refresh)+len(m.access) < m.limits.MaxTokens*9/10 {
+	for _, id := range m.familiesOldestFirst() {
+		if m.records() < m.limits.MaxTokens*9/10 {
 			break
 		}
-		if !m.families[id].seeded { // the fixture tokens must outlive any load
-			m.dropFamily(id)
+		if f := m.st.Families[id]; !f.Seeded && id != keep { // the fixture tokens must outlive any load
+			for _, h := range slices.Clone(f.Refresh) {
+				m.dropRefresh(h)
+			}
 		}
 	}
 }
 
+func (m *Memory) records() int { return len(m.st.Refresh) + len(m.st.Static) }
+
+// pruneExpired drops refresh and fixture tokens that expired at or before now, remembered
+// families whose tokens all did, and revoked families whose tokens all did. A dropped refresh
+// token is past its expiry, so its replay answers "unknown" where it answered "expired".
 func (m *Memory) pruneExpired(now time.Time) int {
 	n := 0
-	for id, f := range m.families {
-		f.refresh = keep(f.refresh, func(h string) bool {
-			r := m.refresh[h]
-			if r != nil && !now.Before(r.ExpiresAt) {
-				delete(m.refresh, h)
-				n++
-				return false
-			}
-			return r != nil
-		})
-		f.access = keep(f.access, func(a string) bool {
-			t := m.access[a]
-			if t != nil && !now.Before(t.ExpiresAt) {
-				delete(m.access, a)
-				n++
-				return false
-			}
-			return t != nil
-		})
-		if len(f.refresh) == 0 && len(f.access) == 0 {
-			m.forgetFamily(id)
+	for _, h := range m.sortedRefresh() {
+		if !now.Before(m.st.Refresh[h].ExpiresAt) {
+			m.dropRefresh(h)
+			n++
 		}
+	}
+	for id, a := range m.st.Static {
+		if !now.Before(a.ExpiresAt) {
+			m.dropStatic(id)
+			n++
+		}
+	}
+	for _, sub := range m.st.Subjects {
+		before := len(sub.Recent) + len(sub.Revoked)
+		sub.Recent = slices.DeleteFunc(sub.Recent, func(rc recent) bool {
+			return !now.Before(rc.Exp) && m.familyRefresh(rc.ID) == nil
+		})
+		sub.Revoked = slices.DeleteFunc(sub.Revoked, func(rf revokedFamily) bool { return !now.Before(rf.Until) })
+		n += before - len(sub.Recent) - len(sub.Revoked)
 	}
 	return n
 }
 
-func (m *Memory) dropFamily(id string) {
-	f := m.families[id]
-	for _, h := range f.refresh {
-		delete(m.refresh, h)
+// sortedRefresh lists refresh hashes in a fixed order, so a replay drops them in the same order.
+func (m *Memory) sortedRefresh() []string {
+	hs := make([]string, 0, len(m.st.Refresh))
+	for h := range m.st.Refresh {
+		hs = append(hs, h)
 	}
-	for _, a := range f.access {
-		delete(m.access, a)
-	}
-	m.forgetFamily(id)
+	sort.Strings(hs)
+	return hs
 }
 
-func (m *Memory) forgetFamily(id string) {
-	f := m.families[id]
-	delete(m.families, id)
-	key := subjectKey(f.grant)
-	m.subjects.remove(key, id)
-	m.withRefresh.remove(key, id)
+// dropRefresh forgets a refresh token: its record, its place in its family and in the ring.
+func (m *Memory) dropRefresh(hash string) {
+	r := m.st.Refresh[hash]
+	if r == nil {
+		return
+	}
+	delete(m.st.Refresh, hash)
+	f := m.st.Families[r.Family]
+	f.Refresh = slices.DeleteFunc(f.Refresh, func(h string) bool { return h == hash })
+	sub := m.subject(f.Grant)
+	sub.Tombs = slices.DeleteFunc(sub.Tombs, func(h string) bool { return h == hash })
+	if len(f.Refresh) == 0 {
+		sub.Holders = slices.DeleteFunc(sub.Holders, func(id string) bool { return id == r.Family })
+		m.forgetEmpty(r.Family)
+	}
 }
 
-// keep filters a slice in place.
-func keep(xs []string, ok func(string) bool) []string {
-	out := xs[:0]
-	for _, x := range xs {
-		if ok(x) {
-			out = append(out, x)
-		}
+func (m *Memory) dropStatic(id string) {
+	a := m.st.Static[id]
+	delete(m.st.Static, id)
+	if f := m.st.Families[a.Family]; f != nil {
+		f.Static = slices.DeleteFunc(f.Static, func(s string) bool { return s == id })
+		m.forgetEmpty(a.Family)
 	}
-	return out
+}
+
+// forgetEmpty drops a family that holds no stored token (a subject may still remember it in
+// its recent families, by id, while its access token works).
+func (m *Memory) forgetEmpty(id string) {
+	if f := m.st.Families[id]; f != nil && len(f.Refresh) == 0 && len(f.Static) == 0 {
+		delete(m.st.Families, id)
+	}
+}
+
+// familiesOldestFirst returns family ids by position, for eviction.
+func (m *Memory) familiesOldestFirst() []string {
+	ids := make([]string, 0, len(m.st.Families))
+	for id := range m.st.Families {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return m.st.Families[ids[i]].Seq < m.st.Families[ids[j]].Seq })
+	return ids
 }

@@ -18,10 +18,11 @@ import (
 
 // Redis is the store several replicas share (--store redis://HOST:PORT/DB). Every operation is
 // one Lua script, so it is atomic across replicas: of N concurrent rotations of one token, on
-// any replicas, exactly one wins. Records are hashes with TTLs at their expiry (plus a margin),
-// so memory stays bounded; a reset moves to a new key generation, so no old token can survive
-// it, and then deletes the old generation's keys. Redis Cluster is not supported (the scripts
-// touch keys they compute).
+// any replicas, exactly one wins. The scripts apply the memory store's rules (watermarks,
+// tombstone ring, revoked families; see Memory), so state is bounded by the subjects; refresh
+// records also carry TTLs at their expiry (plus a margin). A reset moves to a new key
+// generation, so no old token can survive it, and then deletes the old generation's keys.
+// Redis Cluster is not supported (the scripts touch keys they compute).
 type Redis struct {
 	client  *redis.Client
 	prefix  string
@@ -36,7 +37,14 @@ var luaFiles embed.FS
 
 // redisScripts are the scripts the store runs; each but save_shared starts with lua/lib.lua.
 func redisScripts() []string {
-	return []string{"reset", "issue", "rotate", "read", "family", "revoke", "prune", "stats", "families", "save_shared"}
+	return []string{"reset", "issue", "rotate", "read", "check", "family", "fixtures", "revoke", "prune", "stats", "inspect", "save_shared"}
+}
+
+// luaLimits is the first line of every script but save_shared: the memory store's default
+// limits, so both stores keep the same bounds.
+func luaLimits() string {
+	return fmt.Sprintf("local L = { tombs = %d, recent = %d, revoked = %d, marks = %d }\n",
+		DefaultTombstones, DefaultRecentFamilies, DefaultRevokedFamilies, DefaultWatermarks)
 }
 
 // Timeouts that make a dead Redis a quick 503 instead of a hung request.
@@ -77,7 +85,7 @@ func newRedis(ctx context.Context, c *redis.Client, prefix, name string) (*Redis
 			return nil, err
 		}
 		if name != "save_shared" {
-			body = append(append(append([]byte(nil), lib...), '\n'), body...)
+			body = append(append(append([]byte(luaLimits()), lib...), '\n'), body...)
 		}
 		r.scripts[name] = redis.NewScript(string(body))
 	}
@@ -132,10 +140,13 @@ func (r *Redis) run(ctx context.Context, name string, args ...any) (any, error) 
 	return v, nil
 }
 
-// HasState implements Persistent: some mock has reset this database before.
+// HasState implements Persistent: some mock of this layout has reset this database before.
 func (r *Redis) HasState(ctx context.Context) (bool, error) {
-	n, err := r.client.Exists(ctx, r.prefix+"gen").Result()
-	return n > 0, redisErr(err)
+	v, err := r.client.MGet(ctx, r.prefix+"gen", r.prefix+"layout").Result()
+	if err != nil {
+		return false, redisErr(err)
+	}
+	return v[0] != nil && str(v[1]) == strconv.Itoa(stateLayout), nil
 }
 
 // fixturesCache keeps the decoded fixture set while its JSON is unchanged, so a request does

@@ -2,75 +2,160 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
-	"time"
+	"strconv"
+	"strings"
 )
 
-// Families implements Inspector: a company's families ("" = all), oldest first. It reads every
-// family of the current generation, which is fine for the admin API's state view.
-func (r *Redis) Families(ctx context.Context, companyID string) ([]Family, error) {
-	v, err := r.run(ctx, "families")
+// Inspect implements Inspector: a company's families ("" is not supported: a company is
+// named), oldest first, and its subjects' watermarks, as lua/inspect.lua reads them.
+func (r *Redis) Inspect(ctx context.Context, companyID string) (Inspection, error) {
+	arg, err := payload(map[string]any{"css": []string{redisCompanySet(KindUser, companyID), redisCompanySet(KindCompany, companyID)}})
 	if err != nil {
-		return nil, err
+		return Inspection{}, err
 	}
-	rows, _ := v.([]any)
-	out := []Family{}
+	v, err := r.run(ctx, "inspect", arg)
+	if err != nil {
+		return Inspection{}, err
+	}
+	reply, _ := v.([]any)
+	if len(reply) != 2 {
+		return Inspection{}, errors.New("redis store: inspect: unexpected reply")
+	}
+	out := Inspection{Families: []Family{}, Watermarks: []Watermark{}}
+	byID, order := map[string]*Family{}, map[string]uint64{}
+	rows, _ := reply[1].([]any)
 	for _, row := range rows {
-		f, ok, err := decodeFamily(row)
+		f, seq, err := decodeFamily(row)
 		if err != nil {
-			return nil, err
+			return Inspection{}, err
 		}
-		if ok && (companyID == "" || f.Grant.CompanyID == companyID) {
-			out = append(out, f)
-		}
+		byID[f.ID], order[f.ID] = &f, seq
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Created.Equal(out[j].Created) {
-			return out[i].Created.Before(out[j].Created)
+	subs, _ := reply[0].([]any)
+	for _, raw := range subs {
+		sub, err := decodeLuaSubject(str(raw))
+		if err != nil {
+			return Inspection{}, err
 		}
-		return out[i].ID < out[j].ID
-	})
+		out.Watermarks = append(out.Watermarks, sub.inspect(byID, order)...)
+	}
+	for _, f := range byID {
+		out.Families = append(out.Families, *f)
+	}
+	sort.Slice(out.Families, func(i, j int) bool { return order[out.Families[i].ID] < order[out.Families[j].ID] })
+	sort.SliceStable(out.Watermarks, func(i, j int) bool { return out.Watermarks[i].Why.At.Before(out.Watermarks[j].Why.At) })
 	return out, nil
 }
 
-// decodeFamily reads one row of lua/families.lua; ok is false for a family whose records Redis
-// has all dropped by TTL.
-func decodeFamily(row any) (Family, bool, error) {
+// decodeFamily reads one family row of lua/inspect.lua: {id, position, created, refresh
+// records, fixture access records}; records Redis dropped by TTL are left out.
+func decodeFamily(row any) (Family, uint64, error) {
 	cols, _ := row.([]any)
-	if len(cols) != 3 {
-		return Family{}, false, errors.New("redis store: families: unexpected reply")
+	if len(cols) != 5 {
+		return Family{}, 0, errors.New("redis store: inspect: unexpected family")
 	}
-	f := Family{ID: str(cols[0]), Refresh: []RefreshToken{}, Access: []AccessToken{}}
-	refresh, _ := cols[1].([]any)
+	seq, _ := strconv.ParseUint(str(cols[1]), 10, 64)
+	created, err := parseTimeKey(str(cols[2]))
+	if err != nil {
+		return Family{}, 0, err
+	}
+	f := Family{ID: str(cols[0]), Created: created, Refresh: []RefreshToken{}, Access: []AccessToken{}}
+	refresh, _ := cols[3].([]any)
 	for _, rec := range refresh {
 		t, err := decodeRefresh(rec)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
-			return Family{}, false, err
+			return Family{}, 0, err
 		}
-		f.Refresh = append(f.Refresh, t)
-		f.note(t.Grant, t.IssuedAt)
+		f.Refresh, f.Grant = append(f.Refresh, t), t.Grant
 	}
-	access, _ := cols[2].([]any)
+	access, _ := cols[4].([]any)
 	for _, rec := range access {
 		t, err := decodeAccess(rec)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
-			return Family{}, false, err
+			return Family{}, 0, err
 		}
-		f.Access = append(f.Access, t)
-		f.note(t.Grant, t.IssuedAt)
+		f.Access, f.Grant = append(f.Access, t), t.Grant
 	}
-	return f, len(f.Refresh)+len(f.Access) > 0, nil
+	return f, seq, nil
 }
 
-// note takes the family's grant from its records and its creation from the earliest of them.
-func (f *Family) note(g Grant, issued time.Time) {
-	f.Grant = g
-	if f.Created.IsZero() || issued.Before(f.Created) {
-		f.Created = issued
+// luaSubject is lua/lib.lua's subject document.
+type luaSubject struct {
+	Kind    Kind   `json:"kind"`
+	Company string `json:"company"`
+	Subject string `json:"subject"`
+	Recent  []struct {
+		ID   string `json:"id"`
+		Seq  uint64 `json:"seq"`
+		Last uint64 `json:"last"`
+		Exp  string `json:"exp"`
+	} `json:"recent"`
+	TMarks  []luaMark `json:"tmarks"`
+	FMarks  []luaMark `json:"fmarks"`
+	Revoked []struct {
+		ID    string `json:"id"`
+		Seq   uint64 `json:"seq"`
+		Event uint64 `json:"event"`
+		Why   string `json:"why"`
+		Until string `json:"untl"`
+	} `json:"revoked"`
+}
+
+type luaMark struct {
+	Below uint64 `json:"below"`
+	Event uint64 `json:"event"`
+	Why   string `json:"why"`
+}
+
+// decodeLuaSubject reads a subject document. Lua's cjson writes an empty list as {}: no
+// object of the document is empty, so every {} is read as [].
+func decodeLuaSubject(raw string) (*luaSubject, error) {
+	var s luaSubject
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(raw, "{}", "[]")), &s); err != nil {
+		return nil, fmt.Errorf("redis store: subject: %w", err)
 	}
+	return &s, nil
+}
+
+// inspect notes the subject's remembered families in byID (adding those that hold no stored
+// token) and returns its watermarks.
+func (s *luaSubject) inspect(byID map[string]*Family, order map[string]uint64) []Watermark {
+	g := Grant{Kind: s.Kind, CompanyID: s.Company, Subject: s.Subject}
+	mem := subject{Grant: g}
+	var out []Watermark
+	for _, list := range []struct {
+		marks []luaMark
+		into  *[]mark
+		scope string
+	}{{s.TMarks, &mem.TokenMarks, "tokens"}, {s.FMarks, &mem.FamilyMarks, "families"}} {
+		for _, m := range list.marks {
+			why, _ := decodeRevocation(m.Why)
+			*list.into = append(*list.into, mark{Below: m.Below, Event: m.Event, Why: why})
+			out = append(out, Watermark{Grant: g, Scope: list.scope, Why: why})
+		}
+	}
+	for _, rf := range s.Revoked {
+		why, _ := decodeRevocation(rf.Why)
+		until, _ := parseTimeKey(rf.Until)
+		mem.Revoked = append(mem.Revoked, revokedFamily{ID: rf.ID, Seq: rf.Seq, Event: rf.Event, Why: why})
+		out = append(out, Watermark{Grant: g, Scope: "family", Family: rf.ID, Why: why, Until: until})
+	}
+	for _, rc := range s.Recent {
+		fam := byID[rc.ID]
+		if fam == nil {
+			fam = &Family{ID: rc.ID, Grant: g, Refresh: []RefreshToken{}, Access: []AccessToken{}}
+			byID[rc.ID], order[rc.ID] = fam, rc.Seq
+		}
+		fam.AccessExpiry, _ = parseTimeKey(rc.Exp)
+		fam.AccessRevoked = mem.revocation(rc.Last, rc.Seq, rc.ID, false)
+	}
+	return out
 }

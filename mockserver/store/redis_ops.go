@@ -25,10 +25,12 @@ func (r *Redis) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
 		return err
 	}
 	q := struct {
+		Layout   string        `json:"layout"`
+		Gen      string        `json:"gen"`
 		Fixtures string        `json:"fixtures"`
 		R        []redisRecord `json:"r"`
 		A        []redisRecord `json:"a"`
-	}{Fixtures: string(fx), R: []redisRecord{}, A: []redisRecord{}}
+	}{Layout: strconv.Itoa(stateLayout), Gen: seed.Gen, Fixtures: string(fx), R: []redisRecord{}, A: []redisRecord{}}
 	for _, t := range seed.Refresh {
 		rec, err := refreshRecord(t, t.IssuedAt)
 		if err != nil {
@@ -76,42 +78,49 @@ func (r *Redis) dropGeneration(ctx context.Context, gen string) error {
 
 // Fixtures implements Store.
 func (r *Redis) Fixtures(ctx context.Context) (*fixtures.Set, error) {
-	v, err := r.run(ctx, "stats")
+	v, err := r.run(ctx, "fixtures")
 	if err != nil {
 		return nil, err
 	}
-	f, _ := v.([]any)
-	if len(f) != 4 || f[3] == nil {
+	if v == nil {
 		return nil, ErrNotFound
 	}
-	return r.cache.get(str(f[3]))
+	return r.cache.get(str(v))
 }
 
 // Issue implements Store.
-func (r *Redis) Issue(ctx context.Context, p Pair, opts IssueOptions) error {
+func (r *Redis) Issue(ctx context.Context, p Pair, opts IssueOptions) (Issued, error) {
 	now := p.Refresh.IssuedAt
 	rr, err := refreshRecord(p.Refresh, now)
 	if err != nil {
-		return err
-	}
-	ar, err := accessRecord(p.Access, now)
-	if err != nil {
-		return err
+		return Issued{}, err
 	}
 	sup, _ := revocationJSON(Revocation{At: now, Reason: "superseded"})
 	evict, _ := revocationJSON(Revocation{At: now, Reason: "evicted"})
 	arg, err := payload(map[string]any{
-		"now": timeKey(now), "sup_r": opts.SupersedeRefresh, "sup_a": opts.SupersedeAccess,
-		"max": opts.MaxFamilies, "why_sup": sup, "why_evict": evict, "r": rr, "a": ar,
+		"now": timeKey(now), "sup_r": opts.SupersedeRefresh, "sup_a": opts.SupersedeAccess, "keep": opts.KeepTombstone,
+		"max": opts.MaxFamilies, "why_sup": sup, "why_evict": evict, "r": rr, "aexp": timeKey(p.Access.ExpiresAt),
 	})
 	if err != nil {
-		return err
+		return Issued{}, err
 	}
-	if _, err := r.run(ctx, "issue", arg); err != nil {
-		return err
+	v, err := r.run(ctx, "issue", arg)
+	if err != nil {
+		return Issued{}, err
 	}
 	r.wrote(ctx, now)
-	return nil
+	f, _ := v.([]any)
+	return decodeIssued(f)
+}
+
+// decodeIssued reads a script's {generation id, position, family position}.
+func decodeIssued(f []any) (Issued, error) {
+	if len(f) != 3 {
+		return Issued{}, fmt.Errorf("redis store: unexpected placement %v", f)
+	}
+	seq, _ := f[1].(int64)
+	fseq, _ := f[2].(int64)
+	return Issued{Gen: str(f[0]), Seq: uint64(seq), FamilySeq: uint64(fseq)}, nil
 }
 
 // rotateOutcome maps the rotate script's verdict to CheckRotation's error.
@@ -136,43 +145,39 @@ func rotateOutcome(verdict string) (error, bool) {
 }
 
 // Rotate implements Store: lua/rotate.lua applies CheckRotation's rule atomically.
-func (r *Redis) Rotate(ctx context.Context, rot Rotation) (RefreshToken, error) {
+func (r *Redis) Rotate(ctx context.Context, rot Rotation) (RefreshToken, Issued, error) {
 	rr, err := refreshRecord(rot.Next.Refresh, rot.Now)
 	if err != nil {
-		return RefreshToken{}, err
-	}
-	ar, err := accessRecord(rot.Next.Access, rot.Now)
-	if err != nil {
-		return RefreshToken{}, err
+		return RefreshToken{}, Issued{}, err
 	}
 	why, _ := revocationJSON(Revocation{At: rot.Now, Reason: "reuse"})
 	arg, err := payload(map[string]any{
 		"hash": rot.Hash, "client": rot.ClientID, "kind": string(rot.Kind), "now": timeKey(rot.Now),
-		"cut": timeKey(rot.Now.Add(-rot.Grace)), "reuse": rot.RevokeFamilyOnReuse, "why_reuse": why, "r": rr, "a": ar,
+		"cut": timeKey(rot.Now.Add(-rot.Grace)), "reuse": rot.RevokeFamilyOnReuse, "why_reuse": why, "r": rr,
+		"aexp": timeKey(rot.Next.Access.ExpiresAt),
 	})
 	if err != nil {
-		return RefreshToken{}, err
+		return RefreshToken{}, Issued{}, err
 	}
 	v, err := r.run(ctx, "rotate", arg)
 	if err != nil {
-		return RefreshToken{}, err
+		return RefreshToken{}, Issued{}, err
 	}
 	f, _ := v.([]any)
 	outcome, known := rotateOutcome(str(firstOf(f)))
 	if errors.Is(outcome, ErrNotFound) {
-		return RefreshToken{}, outcome
+		return RefreshToken{}, Issued{}, outcome
 	}
-	if !known || len(f) != 2 {
-		return RefreshToken{}, fmt.Errorf("redis store: rotate: unexpected reply %v", v)
+	if !known || len(f) < 2 {
+		return RefreshToken{}, Issued{}, fmt.Errorf("redis store: rotate: unexpected reply %v", v)
 	}
 	old, err := decodeRefresh(f[1])
-	if err != nil {
-		return RefreshToken{}, err
+	if err != nil || outcome != nil {
+		return old, Issued{}, errors.Join(err, outcome)
 	}
-	if outcome == nil {
-		r.wrote(ctx, rot.Now)
-	}
-	return old, outcome
+	r.wrote(ctx, rot.Now)
+	at, err := decodeIssued(f[2:])
+	return old, at, err
 }
 
 func firstOf(f []any) any {
@@ -208,6 +213,29 @@ func (r *Redis) Access(ctx context.Context, id string) (AccessToken, error) {
 	return decodeAccess(v)
 }
 
+// CheckAccess implements Store.
+func (r *Redis) CheckAccess(ctx context.Context, c AccessClaim) (AccessState, error) {
+	arg, err := payload(map[string]any{"offline": c.Offline, "sk": redisSubjectList(c.Grant),
+		"fam": c.Family, "seq": c.Seq, "fseq": c.FamilySeq})
+	if err != nil {
+		return AccessState{}, err
+	}
+	v, err := r.run(ctx, "check", arg)
+	if err != nil {
+		return AccessState{}, err
+	}
+	f, _ := v.([]any)
+	if len(f) != 3 {
+		return AccessState{}, fmt.Errorf("redis store: check: unexpected reply %v", v)
+	}
+	st := AccessState{Gen: str(f[2])}
+	if st.Revoked, err = decodeRevocation(str(f[0])); err != nil {
+		return AccessState{}, err
+	}
+	st.RefreshExpiry, err = parseTimeKey(str(f[1]))
+	return st, err
+}
+
 // FamilyRefresh implements Store.
 func (r *Redis) FamilyRefresh(ctx context.Context, family string) (RefreshToken, error) {
 	v, err := r.run(ctx, "family", family)
@@ -239,7 +267,7 @@ func (r *Redis) Revoke(ctx context.Context, f Filter, why Revocation) (int, erro
 	if err != nil {
 		return 0, err
 	}
-	arg, err := payload(map[string]any{"sks": sks, "css": css, "why": w})
+	arg, err := payload(map[string]any{"sks": sks, "css": css, "why": w, "now": timeKey(why.At)})
 	if err != nil {
 		return 0, err
 	}
@@ -250,7 +278,7 @@ func (r *Redis) Revoke(ctx context.Context, f Filter, why Revocation) (int, erro
 
 // Prune implements Store.
 func (r *Redis) Prune(ctx context.Context, now time.Time) (int, error) {
-	arg, err := payload(map[string]string{"now": timeKey(now), "now_ms": strconv.FormatInt(now.UnixMilli(), 10)})
+	arg, err := payload(map[string]string{"now": timeKey(now)})
 	if err != nil {
 		return 0, err
 	}
@@ -266,9 +294,10 @@ func (r *Redis) Stats(ctx context.Context) (Stats, error) {
 		return Stats{}, err
 	}
 	f, _ := v.([]any)
-	if len(f) != 4 {
+	if len(f) != 6 {
 		return Stats{}, fmt.Errorf("redis store: stats: unexpected reply %v", v)
 	}
 	n := func(x any) int { i, _ := x.(int64); return int(i) }
-	return Stats{RefreshTokens: n(f[0]), AccessTokens: n(f[1]), Families: n(f[2])}, nil
+	return Stats{RefreshTokens: n(f[0]), AccessTokens: n(f[1]), Families: n(f[2]), Tombstones: n(f[3]),
+		Recent: n(f[4]), Revocations: n(f[5])}, nil
 }

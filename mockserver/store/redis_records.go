@@ -10,38 +10,39 @@ import (
 )
 
 // redisRecord is a token as the Lua scripts store it: the Go JSON of its fixed part, plus the
-// fields the scripts compare or change (expiry, first use, revocation, family) and the keys of
-// its indexes.
+// fields the scripts compare or change (expiry, first use, revocation, family), who it speaks
+// for and the keys of its indexes.
 type redisRecord struct {
-	ID     string `json:"id"`
-	J      string `json:"j"`
-	Exp    string `json:"exp"`
-	Used   string `json:"used"`
-	Rev    string `json:"rev"`
-	Fam    string `json:"fam"`
-	Client string `json:"client"`
-	Kind   string `json:"kind"`
-	TTL    string `json:"ttl"`   // ms until Redis drops the record
-	Score  string `json:"score"` // expiry in Unix ms, for Prune
-	SK     string `json:"sk"`    // the subject's family list
-	CS     string `json:"cs"`    // the company's set of subject lists (for this kind)
+	ID      string `json:"id"`
+	J       string `json:"j"`
+	Exp     string `json:"exp"`
+	Used    string `json:"used"`
+	Rev     string `json:"rev"`
+	Fam     string `json:"fam"`
+	Client  string `json:"client"`
+	Kind    string `json:"kind"`
+	Company string `json:"company"`
+	Subject string `json:"subject"`
+	IAT     string `json:"iat"` // when it was issued: a new family's creation
+	TTL     string `json:"ttl"` // ms until Redis drops the record
+	SK      string `json:"sk"`  // the subject's document
+	CS      string `json:"cs"`  // the company's set of subject documents (for this kind)
 }
 
 // redisTTLMargin keeps a record in Redis this long past its expiry, so a token whose clock was
 // set back a little is not lost before the mock considers it dead.
 const redisTTLMargin = 24 * time.Hour
 
-func newRedisRecord(id string, fixed any, g Grant, family string, now, exp, used time.Time, rev Revocation) (redisRecord, error) {
+func newRedisRecord(id string, fixed any, g Grant, family string, now, iat, exp, used time.Time, rev Revocation) (redisRecord, error) {
 	j, err := json.Marshal(fixed)
 	if err != nil {
 		return redisRecord{}, err
 	}
 	r := redisRecord{
 		ID: id, J: string(j), Exp: timeKey(exp), Used: timeKey(used), Fam: family,
-		Client: g.ClientID, Kind: string(g.Kind),
-		TTL:   strconv.FormatInt((max(exp.Sub(now), 0) + redisTTLMargin).Milliseconds(), 10),
-		Score: strconv.FormatInt(exp.UnixMilli(), 10),
-		SK:    redisSubjectList(g), CS: redisCompanySet(g.Kind, g.CompanyID),
+		Client: g.ClientID, Kind: string(g.Kind), Company: g.CompanyID, Subject: g.Subject, IAT: timeKey(iat),
+		TTL: strconv.FormatInt((max(exp.Sub(now), 0) + redisTTLMargin).Milliseconds(), 10),
+		SK:  redisSubjectList(g), CS: redisCompanySet(g.Kind, g.CompanyID),
 	}
 	if r.Rev, err = revocationJSON(rev); err != nil {
 		return redisRecord{}, err
@@ -52,13 +53,13 @@ func newRedisRecord(id string, fixed any, g Grant, family string, now, exp, used
 func refreshRecord(t RefreshToken, now time.Time) (redisRecord, error) {
 	fixed := t
 	fixed.UsedAt, fixed.Revoked = time.Time{}, Revocation{}
-	return newRedisRecord(t.Hash, fixed, t.Grant, t.Family, now, t.ExpiresAt, t.UsedAt, t.Revoked)
+	return newRedisRecord(t.Hash, fixed, t.Grant, t.Family, now, t.IssuedAt, t.ExpiresAt, t.UsedAt, t.Revoked)
 }
 
 func accessRecord(t AccessToken, now time.Time) (redisRecord, error) {
 	fixed := t
 	fixed.Revoked = Revocation{}
-	return newRedisRecord(t.ID, fixed, t.Grant, t.Family, now, t.ExpiresAt, time.Time{}, t.Revoked)
+	return newRedisRecord(t.ID, fixed, t.Grant, t.Family, now, t.IssuedAt, t.ExpiresAt, time.Time{}, t.Revoked)
 }
 
 // revocationJSON is "" for a live token.
@@ -70,13 +71,13 @@ func revocationJSON(r Revocation) (string, error) {
 	return string(b), err
 }
 
-// redisSubjectList names the list of a subject's families. The company id is length-prefixed
-// so no choice of ids can make two subjects share a key.
+// redisSubjectList names a subject's document. The company id is length-prefixed so no choice
+// of ids can make two subjects share a key.
 func redisSubjectList(g Grant) string {
 	return fmt.Sprintf("s:%s:%d:%s:%s", g.Kind, len(g.CompanyID), g.CompanyID, g.Subject)
 }
 
-// redisCompanySet names the set of a company's subject lists of one kind.
+// redisCompanySet names the set of a company's subject documents of one kind.
 func redisCompanySet(k Kind, company string) string { return fmt.Sprintf("c:%s:%s", k, company) }
 
 // decodeRecord reads what lua/lib.lua's record() returns into a token of type T, whose fixed
@@ -95,14 +96,23 @@ func decodeRecord[T any](v any, set func(t *T, used time.Time, rev Revocation, f
 	if err != nil {
 		return t, err
 	}
-	var why Revocation
-	if rev != "" {
-		if err := json.Unmarshal([]byte(rev), &why); err != nil {
-			return t, fmt.Errorf("redis store: revocation: %w", err)
-		}
+	why, err := decodeRevocation(rev)
+	if err != nil {
+		return t, err
 	}
 	set(&t, usedAt, why, fam)
 	return t, nil
+}
+
+// decodeRevocation reads revocationJSON's form ("" for alive).
+func decodeRevocation(rev string) (Revocation, error) {
+	var why Revocation
+	if rev != "" {
+		if err := json.Unmarshal([]byte(rev), &why); err != nil {
+			return why, fmt.Errorf("redis store: revocation: %w", err)
+		}
+	}
+	return why, nil
 }
 
 func decodeRefresh(v any) (RefreshToken, error) {

@@ -80,3 +80,22 @@ func TestRedisResetDropsOldGeneration(t *testing.T) {
 		t.Errorf("record TTL = %v, want its lifetime plus the margin", ttl)
 	}
 }
+
+// TestRedisOlderLayoutIsNotKept: a database an older plummock reset (no layout key) is not
+// state this version can use: the mock starts afresh, and its reset marks the layout.
+func TestRedisOlderLayoutIsNotKept(t *testing.T) {
+	mr := miniredis.RunT(t)
+	r := openRedis(t, "redis://"+mr.Addr()+"/0", "")
+	if err := mr.Set("plummock:gen", "3"); err != nil {
+		t.Fatal(err)
+	}
+	if has, err := r.HasState(t.Context()); err != nil || has {
+		t.Errorf("HasState on an older layout = %v, %v; want false", has, err)
+	}
+	if err := r.Reset(t.Context(), fixtures.Demo(), store.Seed{Gen: "g"}); err != nil {
+		t.Fatal(err)
+	}
+	if has, err := r.HasState(t.Context()); err != nil || !has {
+		t.Errorf("HasState after a reset = %v, %v; want true", has, err)
+	}
+}

@@ -59,7 +59,9 @@ type RefreshToken struct {
 	Revoked   Revocation `json:"revoked,omitzero"`
 }
 
-// AccessToken is a stored access token, by its JWT id (or "static:"+hash for fixture tokens).
+// AccessToken is an access token. Only fixture (static, non-JWT) tokens are stored, by
+// "static:"+hash; an issued JWT is described by one (Pair.Access) but carries what validation
+// needs in its signed claims, so the store keeps no record of it (see AccessClaim).
 type AccessToken struct {
 	ID        string     `json:"id"`
 	Family    string     `json:"family"`
@@ -69,10 +71,42 @@ type AccessToken struct {
 	Revoked   Revocation `json:"revoked,omitzero"`
 }
 
-// Pair is what one issue stores: an access token and its refresh token, one family.
+// Pair is what one issue stores: the refresh token, and the access token's description (its
+// family, grant and expiry; the store remembers only the family's latest access expiry).
 type Pair struct {
 	Access  AccessToken
 	Refresh RefreshToken
+}
+
+// Issued says where the store placed a newly issued access token. The token's signed claims
+// carry its positions, so revocations can be checked later in state bounded by the subjects,
+// without a record per token.
+type Issued struct {
+	// Gen is the generation's secret (Seed.Gen): the domain binds a token's claims to it with
+	// a MAC. A reset starts a new generation, so every earlier token stops verifying; it never
+	// leaves the server, so not even the signing key's holder can alter a token's claims.
+	Gen       string
+	Seq       uint64 // the token's position: a revocation kills the positions before it
+	FamilySeq uint64 // the position at which the token's family was created (evictions use it)
+}
+
+// AccessClaim is what a signed access token says about itself, for CheckAccess.
+type AccessClaim struct {
+	Grant     Grant // Kind, CompanyID and Subject are used
+	Family    string
+	Seq       uint64
+	FamilySeq uint64
+	// Offline marks a token minted without a server (`plummock token`): it has no position,
+	// so only a revocation of its family applies to it.
+	Offline bool
+}
+
+// AccessState is what the store knows of a signed access token.
+type AccessState struct {
+	Gen     string     // the current generation's secret, to check the token's MAC with
+	Revoked Revocation // zero: alive
+	// RefreshExpiry is the expiry of the family's newest live refresh token; zero if none.
+	RefreshExpiry time.Time
 }
 
 // IssueOptions say what an issue does to the subject's earlier tokens (E1's rules).
@@ -83,6 +117,10 @@ type IssueOptions struct {
 	SupersedeAccess bool
 	// MaxFamilies caps live families per subject (0 = no cap); the oldest are revoked.
 	MaxFamilies int
+	// KeepTombstone keeps the refresh token's record until its expiry once it is used, outside
+	// the subject's tombstone ring: an offline refresh token, which would otherwise be adopted
+	// again (and so replayed) once its tombstone left the ring.
+	KeepTombstone bool
 }
 
 // Rotation is one refresh: the presented token's hash, who presents it, and its successor.
@@ -112,36 +150,46 @@ type Store interface {
 	Reset(ctx context.Context, set *fixtures.Set, seed Seed) error
 	// Fixtures returns the current fixture set (shared, read-only).
 	Fixtures(ctx context.Context) (*fixtures.Set, error)
-	// Issue stores a new family for pair.Refresh.Grant.
-	Issue(ctx context.Context, pair Pair, opts IssueOptions) error
-	// Rotate checks the presented refresh token and replaces it with r.Next in one step.
-	Rotate(ctx context.Context, r Rotation) (RefreshToken, error)
+	// Issue stores a new family for pair.Refresh.Grant and places its access token.
+	Issue(ctx context.Context, pair Pair, opts IssueOptions) (Issued, error)
+	// Rotate checks the presented refresh token and replaces it with r.Next in one step; it
+	// returns the presented token and where the successor's access token was placed.
+	Rotate(ctx context.Context, r Rotation) (RefreshToken, Issued, error)
 	// Refresh reads a refresh token by hash (no state change).
 	Refresh(ctx context.Context, hash string) (RefreshToken, error)
-	// Access reads an access token by id.
+	// Access reads a fixture (static) access token by id.
 	Access(ctx context.Context, id string) (AccessToken, error)
-	// FamilyRefresh returns the live refresh token of an access token's family, if any.
+	// CheckAccess says whether a signed access token is revoked, its family's live refresh
+	// expiry, and the generation's secret its MAC must verify with.
+	CheckAccess(ctx context.Context, c AccessClaim) (AccessState, error)
+	// FamilyRefresh returns the live refresh token of a family, if any.
 	FamilyRefresh(ctx context.Context, family string) (RefreshToken, error)
-	// Revoke kills every token matching f, with the reason given; it returns how many.
+	// Revoke kills every token matching f, with the reason given; it returns how many stored
+	// tokens and remembered families it killed.
 	Revoke(ctx context.Context, f Filter, why Revocation) (int, error)
-	// Prune drops records that expired before now; it returns how many.
+	// Prune drops what expired at or before now; it returns how many entries.
 	Prune(ctx context.Context, now time.Time) (int, error)
 	// Stats counts what is stored, for inspection and bounded-memory tests.
 	Stats(ctx context.Context) (Stats, error)
 }
 
-// Seed is the state a reset starts from: the fixture tokens, built by the domain. Each token is
-// a family of its own.
+// Seed is the state a reset starts from: the new generation's secret (random) and the fixture
+// tokens, built by the domain. Each token is a family of its own.
 type Seed struct {
+	Gen     string
 	Refresh []RefreshToken
 	Access  []AccessToken
 }
 
-// Stats counts stored records.
+// Stats counts what a store holds. Every count is bounded by the fixtures (subjects) and the
+// limits, not by how many tokens were ever issued.
 type Stats struct {
-	RefreshTokens int `json:"refresh_tokens"`
-	AccessTokens  int `json:"access_tokens"`
-	Families      int `json:"families"`
+	RefreshTokens int `json:"refresh_tokens"` // live ones and tombstones
+	AccessTokens  int `json:"access_tokens"`  // fixture (static) access tokens
+	Families      int `json:"families"`       // families holding a stored token
+	Tombstones    int `json:"tombstones"`     // used or revoked refresh tokens kept for replays
+	Recent        int `json:"recent"`         // remembered families whose access token may work
+	Revocations   int `json:"revocations"`    // watermarks and revoked families
 }
 
 // ErrUnavailable is returned when a store's backend cannot be reached (e.g. Redis is down); the
@@ -162,17 +210,37 @@ type Shared interface {
 	SharedVersions(ctx context.Context, names ...string) ([]uint64, error)
 }
 
-// Family is one token family as an inspector shows it: who it speaks for and every token in it.
+// Family is one token family as an inspector shows it: who it speaks for, its stored refresh
+// tokens (live and tombstones) and fixture access tokens, and, for an issued family the store
+// still remembers, its latest access token's expiry and revocation.
 type Family struct {
-	ID      string         `json:"id"`
-	Grant   Grant          `json:"grant"`
-	Created time.Time      `json:"created"`
-	Refresh []RefreshToken `json:"refresh_tokens"`
-	Access  []AccessToken  `json:"access_tokens"`
+	ID            string         `json:"id"`
+	Grant         Grant          `json:"grant"`
+	Created       time.Time      `json:"created"`
+	Refresh       []RefreshToken `json:"refresh_tokens"`
+	Access        []AccessToken  `json:"access_tokens"`
+	AccessExpiry  time.Time      `json:"access_expiry,omitzero"`
+	AccessRevoked Revocation     `json:"access_revoked,omitzero"`
 }
 
-// Inspector is implemented by stores that can list their families, for the admin API's state
+// Watermark is a revocation as an inspector shows it: the subject's tokens issued before it
+// (Scope "tokens"), its families created before it ("families"), or one family ("family").
+type Watermark struct {
+	Grant  Grant      `json:"grant"`
+	Scope  string     `json:"scope"`
+	Family string     `json:"family,omitempty"`
+	Why    Revocation `json:"why"`
+	Until  time.Time  `json:"until,omitzero"` // a revoked family is forgotten then
+}
+
+// Inspection is a company's state as the admin API's state view shows it.
+type Inspection struct {
+	Families   []Family    `json:"families"`
+	Watermarks []Watermark `json:"watermarks"`
+}
+
+// Inspector is implemented by stores that can list their state, for the admin API's state
 // view. Stores that cannot list cheaply need not implement it.
 type Inspector interface {
-	Families(ctx context.Context, companyID string) ([]Family, error)
+	Inspect(ctx context.Context, companyID string) (Inspection, error)
 }

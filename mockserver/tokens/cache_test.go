@@ -11,7 +11,7 @@ import (
 func TestVerifyCacheIsCapped(t *testing.T) {
 	c := newVerifyCache(4)
 	for i := range 10 {
-		c.put(fmt.Sprint(i), &Claims{})
+		c.put(fmt.Sprint(i), &verified{claims: &Claims{}})
 		if n := len(c.items); n > 4 {
 			t.Fatalf("after %d puts the cache holds %d", i+1, n)
 		}

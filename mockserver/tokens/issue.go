@@ -48,16 +48,14 @@ func (s *Service) CreateUserTokens(ctx context.Context, companyBearer, email, sc
 	}
 	grant := store.Grant{Kind: store.KindUser, CompanyID: c.ID, Subject: normalEmail(u.Email), ClientID: c.ClientID, Scope: scope}
 	now := s.now()
-	set, pair, err := s.mint(grant, "fam-"+randomToken(12), now, now.Add(s.cfg.Lifetimes.UserRefresh))
-	if err != nil {
-		return TokenSet{}, err
-	}
+	pair, refresh := s.newPair(grant, "fam-"+randomToken(12), now, now.Add(s.cfg.Lifetimes.UserRefresh))
 	pol := s.Policy()
 	opts := store.IssueOptions{SupersedeRefresh: true, SupersedeAccess: pol.KillOldAccessOnCreate, MaxFamilies: pol.MaxActivePairs}
-	if err := s.store.Issue(ctx, pair, opts); err != nil {
+	at, err := s.store.Issue(ctx, pair, opts)
+	if err != nil {
 		return TokenSet{}, fmt.Errorf("tokens: issue: %w", err)
 	}
-	return set, nil
+	return s.sign(pair, refresh, at)
 }
 
 // RefreshRequest is the body of E2 and E3.
@@ -90,20 +88,18 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 		err = s.blocks.check(old.Grant.CompanyID, userOf(old.Grant))
 	}
 	if err == nil {
-		err = store.CheckRotation(old, rot) // fail fast before paying for a signature
+		err = store.CheckRotation(old, rot) // fail fast, before the store's atomic step
 	}
 	if err != nil && !(errors.Is(err, store.ErrUsed) && rot.RevokeFamilyOnReuse) {
 		return TokenSet{}, grantError(old, err)
 	}
-	set, next, mintErr := s.mint(old.Grant, old.Family, rot.Now, s.refreshExpiry(old, rot.Now))
-	if mintErr != nil {
-		return TokenSet{}, mintErr
-	}
+	next, refresh := s.newPair(old.Grant, old.Family, rot.Now, s.refreshExpiry(old, rot.Now))
 	rot.Next = next
-	if _, err := s.store.Rotate(ctx, rot); err != nil {
+	_, at, err := s.store.Rotate(ctx, rot)
+	if err != nil {
 		return TokenSet{}, grantError(old, err)
 	}
-	return set, nil
+	return s.sign(next, refresh, at)
 }
 
 func (s *Service) refreshExpiry(old store.RefreshToken, now time.Time) time.Time {
@@ -156,31 +152,36 @@ func (s *Service) authenticateClient(ctx context.Context, id, secret string) err
 	return nil
 }
 
-// mint signs a new token pair for grant in family, issued at now.
-func (s *Service) mint(g store.Grant, family string, now, refreshExpiry time.Time) (TokenSet, store.Pair, error) {
-	lifetime := s.cfg.Lifetimes.UserAccess
-	if g.Kind == store.KindCompany {
-		lifetime = s.cfg.Lifetimes.CompanyAccess
-	}
-	exp := now.Add(lifetime)
-	jti := randomToken(16)
-	signed, err := s.keys.Sign(&Claims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer: s.cfg.Issuer, Subject: g.Subject, ID: jti,
-			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp),
-		},
-		Scope: g.Scope, Kind: string(g.Kind), CompanyID: g.CompanyID, ClientID: g.ClientID,
-	})
-	if err != nil {
-		return TokenSet{}, store.Pair{}, err
-	}
+// newPair makes a token pair for grant in family, issued at now: the refresh token (returned in
+// clear, stored by hash) and the access token's description; it is signed once the store has
+// placed it (sign).
+func (s *Service) newPair(g store.Grant, family string, now, refreshExpiry time.Time) (store.Pair, string) {
 	refresh := randomToken(32)
-	pair := store.Pair{
-		Access:  store.AccessToken{ID: jti, Family: family, Grant: g, IssuedAt: now, ExpiresAt: exp},
+	return store.Pair{
+		Access:  store.AccessToken{ID: randomToken(16), Family: family, Grant: g, IssuedAt: now, ExpiresAt: now.Add(s.accessLifetime(g.Kind))},
 		Refresh: store.RefreshToken{Hash: HashToken(refresh), Family: family, Grant: g, IssuedAt: now, ExpiresAt: refreshExpiry},
+	}, refresh
+}
+
+// sign signs the pair's access token with where the store placed it, and answers the set.
+func (s *Service) sign(p store.Pair, refresh string, at store.Issued) (TokenSet, error) {
+	a := p.Access
+	claims := &Claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: s.cfg.Issuer, Subject: a.Grant.Subject, ID: a.ID,
+			IssuedAt: jwt.NewNumericDate(a.IssuedAt), ExpiresAt: jwt.NewNumericDate(a.ExpiresAt),
+		},
+		Scope: a.Grant.Scope, Kind: string(a.Grant.Kind), CompanyID: a.Grant.CompanyID, ClientID: a.Grant.ClientID,
+		Family: a.Family, Seq: at.Seq, FamilySeq: at.FamilySeq,
 	}
-	set := TokenSet{AccessToken: signed, RefreshToken: refresh, ExpiresIn: int64(lifetime / time.Second), AccessExpiry: exp, RefreshExpiry: refreshExpiry}
-	return set, pair, nil
+	claims.MAC = bind(at.Gen, claims)
+	signed, err := s.keys.Sign(claims)
+	if err != nil {
+		return TokenSet{}, err
+	}
+	lifetime := a.ExpiresAt.Sub(a.IssuedAt)
+	return TokenSet{AccessToken: signed, RefreshToken: refresh, ExpiresIn: int64(lifetime / time.Second),
+		AccessExpiry: a.ExpiresAt, RefreshExpiry: p.Refresh.ExpiresAt}, nil
 }
 
 // isRefusal reports whether err is already one of the domain's answers (a scenario's block).

@@ -122,7 +122,8 @@ func (s *Service) adoptOffline(ctx context.Context, raw string) error {
 		Access:  store.AccessToken{ID: c.AccessID, Family: family, Grant: g, IssuedAt: c.IssuedAt.Time, ExpiresAt: c.IssuedAt.Time.Add(s.accessLifetime(g.Kind))},
 		Refresh: store.RefreshToken{Hash: HashToken(raw), Family: family, Grant: g, IssuedAt: c.IssuedAt.Time, ExpiresAt: c.ExpiresAt.Time},
 	}
-	return s.store.Issue(ctx, pair, store.IssueOptions{})
+	_, err = s.store.Issue(ctx, pair, store.IssueOptions{KeepTombstone: true})
+	return err
 }
 
 func (s *Service) accessLifetime(k store.Kind) time.Duration {

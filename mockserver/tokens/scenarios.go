@@ -167,11 +167,13 @@ func (s *Service) regenerate(ctx context.Context, companyID, clientID string, no
 		return err
 	}
 	grant := store.Grant{Kind: store.KindCompany, CompanyID: companyID, Subject: companyID, ClientID: clientID}
-	set, pair, err := s.mint(grant, "fam-"+randomToken(12), now, now.Add(s.cfg.Lifetimes.CompanyRefresh))
+	pair, refresh := s.newPair(grant, "fam-"+randomToken(12), now, now.Add(s.cfg.Lifetimes.CompanyRefresh))
+	at, err := s.store.Issue(ctx, pair, store.IssueOptions{})
 	if err != nil {
 		return err
 	}
-	if err := s.store.Issue(ctx, pair, store.IssueOptions{}); err != nil {
+	set, err := s.sign(pair, refresh, at)
+	if err != nil {
 		return err
 	}
 	res.Tokens = &set

@@ -84,7 +84,7 @@ func (s *Service) Reset(ctx context.Context, set *fixtures.Set) error {
 // seed builds the fixture tokens as stored records.
 func (s *Service) seed(set *fixtures.Set) store.Seed {
 	now := s.now()
-	var seed store.Seed
+	seed := store.Seed{Gen: randomToken(12)} // random: a restarted mock must not accept old tokens
 	for _, c := range set.Companies {
 		grant := store.Grant{Kind: store.KindCompany, CompanyID: c.ID, Subject: c.ID, ClientID: c.ClientID}
 		for _, t := range c.AccessTokens {

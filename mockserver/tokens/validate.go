@@ -19,20 +19,22 @@ const MaxTokenLength = 4096
 // Principal is who an access token speaks for.
 type Principal struct {
 	Token store.AccessToken
+	// RefreshExpiry is the expiry of the token's family's live refresh token; zero if none.
+	RefreshExpiry time.Time
 }
 
 // Grant is the principal's grant.
 func (p Principal) Grant() store.Grant { return p.Token.Grant }
 
 // Authenticate checks a bearer access token of the wanted kind ("" = either): signature and
-// claims for the mock's JWTs, then the stored record, which a reset, a scenario or a new E1 may
-// have killed.
+// claims for the mock's JWTs, then what the store says of it (a reset, a scenario or a new E1
+// may have killed it); a fixture token by its stored record.
 func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Kind) (Principal, error) {
-	rec, err := s.lookup(ctx, bearer)
+	p, err := s.lookup(ctx, bearer)
 	if err != nil {
 		return Principal{}, err
 	}
-
+	rec := p.Token
 	if !s.clock.Now().Before(rec.ExpiresAt) {
 		return Principal{}, fmt.Errorf("%w: expired", ErrInvalidToken)
 	}
@@ -45,55 +47,69 @@ func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Ki
 	if want != "" && rec.Grant.Kind != want {
 		return Principal{}, fmt.Errorf("%w: a %s token is required", ErrInvalidToken, want)
 	}
-	return Principal{Token: rec}, nil
+	return p, nil
 }
 
-// lookup finds the stored record behind a bearer token.
-func (s *Service) lookup(ctx context.Context, bearer string) (store.AccessToken, error) {
+// lookup finds what the store knows of a bearer token.
+func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) {
 	if bearer == "" || len(bearer) > MaxTokenLength {
-		return store.AccessToken{}, fmt.Errorf("%w: malformed token", ErrInvalidToken)
+		return Principal{}, fmt.Errorf("%w: malformed token", ErrInvalidToken)
 	}
-	var (
-		id     string
-		claims *Claims
-	)
-	if strings.Count(bearer, ".") == 2 {
-		var err error
-		if claims, err = s.verify(bearer); err != nil {
-			return store.AccessToken{}, err
+	if strings.Count(bearer, ".") != 2 {
+		return s.static(ctx, bearer)
+	}
+	v, err := s.verify(bearer)
+	if err != nil {
+		return Principal{}, err
+	}
+	claims := v.claims
+	rec := store.AccessToken{ID: claims.ID, Family: claims.Family, IssuedAt: claims.IssuedAt.Time, ExpiresAt: claims.ExpiresAt.Time,
+		Grant: store.Grant{Kind: store.Kind(claims.Kind), CompanyID: claims.CompanyID, Subject: claims.Subject, ClientID: claims.ClientID, Scope: claims.Scope}}
+	if claims.Offline {
+		if rec, err = s.offlineAccess(ctx, claims); err != nil {
+			return Principal{}, err
 		}
-		id = claims.ID
-	} else {
-		id = staticID(bearer) // hashed only when needed: a JWT is looked up by its jti
+	} else if claims.MAC == "" || claims.Use != "" {
+		return Principal{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
 	}
-	rec, err := s.store.Access(ctx, id)
-	if errors.Is(err, store.ErrNotFound) && claims != nil {
-		return s.offlineAccess(ctx, claims)
+	st, err := s.store.CheckAccess(ctx, store.AccessClaim{Grant: rec.Grant, Family: rec.Family, Offline: claims.Offline,
+		Seq: claims.Seq, FamilySeq: claims.FamilySeq})
+	if err != nil {
+		return Principal{}, fmt.Errorf("tokens: lookup: %w", err)
 	}
+	if !claims.Offline && !v.boundTo(st.Gen) {
+		return Principal{}, fmt.Errorf("%w: unknown token", ErrInvalidToken) // before a reset, or altered
+	}
+	rec.Revoked = st.Revoked
+	return Principal{Token: rec, RefreshExpiry: st.RefreshExpiry}, nil
+}
+
+// static finds a fixture (non-JWT) access token's record.
+func (s *Service) static(ctx context.Context, bearer string) (Principal, error) {
+	rec, err := s.store.Access(ctx, staticID(bearer))
 	if errors.Is(err, store.ErrNotFound) {
-		return store.AccessToken{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
+		return Principal{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
 	}
 	if err != nil {
-		return store.AccessToken{}, fmt.Errorf("tokens: lookup: %w", err)
+		return Principal{}, fmt.Errorf("tokens: lookup: %w", err)
 	}
-	if claims != nil && (claims.Kind != string(rec.Grant.Kind) || claims.Subject != rec.Grant.Subject) {
-		return store.AccessToken{}, fmt.Errorf("%w: claims do not match the issued token", ErrInvalidToken)
-	}
-	return rec, nil
+	return Principal{Token: rec}, nil
 }
 
 // verify checks a JWT's signature and claims. A token that verified once is remembered (by its
 // exact bytes), so the RSA work is paid once per token, not once per call; time-dependent
 // checks are made again on every call.
-func (s *Service) verify(raw string) (*Claims, error) {
-	claims, ok := s.cache.get(raw)
+func (s *Service) verify(raw string) (*verified, error) {
+	v, ok := s.cache.get(raw)
 	if !ok {
-		var err error
-		if claims, err = s.parse(raw); err != nil {
+		claims, err := s.parse(raw)
+		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 		}
-		s.cache.put(raw, claims)
+		v = &verified{claims: claims}
+		s.cache.put(raw, v)
 	}
+	claims := v.claims
 	now := s.clock.Now()
 	if !now.Before(claims.ExpiresAt.Time) {
 		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
@@ -101,7 +117,7 @@ func (s *Service) verify(raw string) (*Claims, error) {
 	if claims.IssuedAt.After(now.Add(s.cfg.Leeway)) || (claims.NotBefore != nil && claims.NotBefore.After(now.Add(s.cfg.Leeway))) {
 		return nil, fmt.Errorf("%w: not valid yet", ErrInvalidToken)
 	}
-	return claims, nil
+	return v, nil
 }
 
 // parse verifies signature and claim types: only the published keys' algorithms, never a key
@@ -145,13 +161,11 @@ func (s *Service) Validate(ctx context.Context, bearer string) (Validation, erro
 	}
 	remaining := p.Token.ExpiresAt.Sub(s.clock.Now())
 	v := Validation{
-		Token:        bearer,
-		ExpiresIn:    int64(math.Ceil(remaining.Seconds())),
-		Lifetime:     int64(p.Token.ExpiresAt.Sub(p.Token.IssuedAt) / time.Second),
-		AccessExpiry: p.Token.ExpiresAt,
-	}
-	if r, err := s.store.FamilyRefresh(ctx, p.Token.Family); err == nil {
-		v.RefreshExpiry = r.ExpiresAt
+		Token:         bearer,
+		ExpiresIn:     int64(math.Ceil(remaining.Seconds())),
+		Lifetime:      int64(p.Token.ExpiresAt.Sub(p.Token.IssuedAt) / time.Second),
+		AccessExpiry:  p.Token.ExpiresAt,
+		RefreshExpiry: p.RefreshExpiry,
 	}
 	return v, nil
 }

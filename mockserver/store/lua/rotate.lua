@@ -1,5 +1,6 @@
 -- Rotate: store.CheckRotation's rule, in its order, then the successor, in one step.
--- Returns {outcome, the presented record as record() reads it}.
+-- Returns {outcome, the presented record as record() reads it[, generation id, the
+-- successor's position, the family's position]}.
 local q = cjson.decode(ARGV[1])
 local k = G .. 'r:' .. q.hash
 local v = redis.call('HMGET', k, 'client', 'kind', 'rev', 'exp', 'used', 'fam')
@@ -17,15 +18,22 @@ elseif not (q.now < v[4]) then
 elseif v[5] ~= '' and v[5] <= q.cut then -- used, and now - used >= grace
   outcome = 'used'
   if q.reuse then
-    revokeFamily('r', v[6], q.why_reuse)
-    revokeFamily('a', v[6], q.why_reuse)
+    local s = loadSubOfFamily(v[6])
+    revokeFamily(s, v[6], q.why_reuse)
+    saveSub(s)
   end
 end
-if outcome == 'ok' then
-  if v[5] == '' then redis.call('HSET', k, 'used', q.now) end
-  q.r.fam, q.a.fam = v[6], v[6]
-  addFamily(q.r)
-  put('r', q.r)
-  put('a', q.a)
+if outcome ~= 'ok' then return { outcome, record('r', q.hash) } end
+local fam = v[6]
+local s = loadSubOfFamily(fam)
+if v[5] == '' then
+  redis.call('HSET', k, 'used', q.now)
+  bury(s, fam, q.hash)
 end
-return { outcome, record('r', q.hash) }
+q.r.fam = fam
+putRefresh(s, q.r)
+local seq = nextSeq()
+local fseq = famSeq(fam)
+remember(s, fam, fseq, seq, q.aexp, -1)
+saveSub(s)
+return { outcome, record('r', q.hash), genID(), seq, fseq }

@@ -47,8 +47,17 @@ func (e *env) refreshRevoked(hash, reason string, at time.Time) {
 	}
 }
 
-// accessRevoked fails unless the access token is revoked with reason ("" = alive).
-func (e *env) accessRevoked(id, reason string, at time.Time) {
+// accessRevoked fails unless the pair's access token is revoked with reason ("" = alive).
+func (e *env) accessRevoked(p Placed, reason string, at time.Time) {
+	e.t.Helper()
+	got := e.check(p).Revoked
+	if got.Reason != reason || (reason != "" && !got.At.Equal(at)) {
+		e.t.Errorf("access %s revoked = %+v, want %q at %v", p.Access.ID, got, reason, at)
+	}
+}
+
+// staticRevoked fails unless the fixture access token is revoked with reason ("" = alive).
+func (e *env) staticRevoked(id, reason string, at time.Time) {
 	e.t.Helper()
 	a := e.access(id)
 	if a.Revoked.Reason != reason || (reason != "" && !a.Revoked.At.Equal(at)) {

@@ -17,19 +17,29 @@ func testInspector(t *testing.T, newStore NewStore) {
 	}
 	p := e.issue(User("admin@demo.example"), T0.Add(time.Minute), store.IssueOptions{})
 	r := e.rotation(p.Refresh.Hash, T0.Add(2*time.Minute))
-	if _, err := e.s.Rotate(e.ctx, r); err != nil {
+	e.rotate(r)
+	why := store.Revocation{At: T0.Add(3 * time.Minute), Reason: "password_reset"}
+	if _, err := e.s.Revoke(e.ctx, store.Filter{CompanyID: "demo", Subject: "admin@demo.example"}, why); err != nil {
 		t.Fatal(err)
 	}
-	fams, err := in.Families(e.ctx, "demo")
-	if err != nil || len(fams) != 3 {
-		t.Fatalf("Families = %d families, %v; want the two seed families and one issued", len(fams), err)
+	got, err := in.Inspect(e.ctx, "demo")
+	if err != nil || len(got.Families) != 3 {
+		t.Fatalf("Inspect = %d families, %v; want the two seed families and one issued", len(got.Families), err)
 	}
-	f := fams[2]
-	if f.ID != p.Refresh.Family || f.Grant != p.Refresh.Grant || !f.Created.Equal(p.Refresh.IssuedAt) ||
-		len(f.Refresh) != 2 || len(f.Access) != 2 || f.Refresh[0].UsedAt.IsZero() || f.Refresh[1].Hash != r.Next.Refresh.Hash {
+	f := got.Families[2]
+	if f.ID != p.Refresh.Family || f.Grant.Subject != "admin@demo.example" || len(f.Refresh) != 2 || len(f.Access) != 0 ||
+		f.Refresh[0].UsedAt.IsZero() || f.Refresh[1].Hash != r.Next.Refresh.Hash || !sameRevocation(f.Refresh[1].Revoked, why) ||
+		!f.AccessExpiry.Equal(r.Next.Access.ExpiresAt) || !sameRevocation(f.AccessRevoked, why) {
 		t.Errorf("issued family = %+v", f)
 	}
-	if other, err := in.Families(e.ctx, "acme"); err != nil || len(other) != 0 {
-		t.Errorf("Families(acme) = %v, %v; want none", other, err)
+	if len(got.Families[1].Access) != 1 || got.Families[1].Access[0].ID != "seed-access" {
+		t.Errorf("seed access family = %+v", got.Families[1])
+	}
+	if len(got.Watermarks) != 1 || got.Watermarks[0].Scope != "tokens" || !sameRevocation(got.Watermarks[0].Why, why) ||
+		got.Watermarks[0].Grant.Subject != "admin@demo.example" {
+		t.Errorf("watermarks = %+v, want the password reset", got.Watermarks)
+	}
+	if other, err := in.Inspect(e.ctx, "acme"); err != nil || len(other.Families) != 0 || len(other.Watermarks) != 0 {
+		t.Errorf("Inspect(acme) = %+v, %v; want nothing", other, err)
 	}
 }

@@ -27,9 +27,10 @@ func testReset(t *testing.T, newStore NewStore) {
 		_, err := e.s.Refresh(e.ctx, hash)
 		wantErr(t, "Refresh of a pre-reset token", err, store.ErrNotFound)
 	}
-	for _, id := range []string{old.Access.ID, "one-access"} {
-		_, err := e.s.Access(e.ctx, id)
-		wantErr(t, "Access of a pre-reset token", err, store.ErrNotFound)
+	_, err := e.s.Access(e.ctx, "one-access")
+	wantErr(t, "Access of a pre-reset fixture token", err, store.ErrNotFound)
+	if st, err := e.s.CheckAccess(e.ctx, old.claim()); err != nil || st.Gen != "gen-two" {
+		t.Errorf("CheckAccess after the reset = %+v, %v; want the new generation", st, err)
 	}
 	seed := e.seed("two")
 	sameRefresh(t, e.refresh("two-refresh"), seed.Refresh[0])

@@ -42,18 +42,19 @@ func testRotate(t *testing.T, newStore NewStore) {
 			if tc.edit != nil {
 				tc.edit(&r)
 			}
-			old, err := e.s.Rotate(e.ctx, r)
+			old, at, err := e.s.Rotate(e.ctx, r)
 			wantErr(t, "Rotate", err, tc.want)
 			if tc.want == nil && err == nil {
-				checkRotated(e, p, r, old)
+				checkRotated(e, p, r, old, at)
 			}
 		})
 	}
 }
 
 // checkRotated: the old token is marked used (at its first use only), the successor is stored
-// in the old token's family and the returned token is the old one.
-func checkRotated(e *env, p store.Pair, r store.Rotation, old store.RefreshToken) {
+// in the old token's family, its access token placed after the family's first, alive, and the
+// returned token is the old one.
+func checkRotated(e *env, p Placed, r store.Rotation, old store.RefreshToken, at store.Issued) {
 	e.t.Helper()
 	if old.Hash != p.Refresh.Hash {
 		e.t.Errorf("Rotate returned %q, want the presented token %q", old.Hash, p.Refresh.Hash)
@@ -65,7 +66,12 @@ func checkRotated(e *env, p store.Pair, r store.Rotation, old store.RefreshToken
 	want := r.Next
 	want.Refresh.Family, want.Access.Family = p.Refresh.Family, p.Refresh.Family
 	sameRefresh(e.t, e.refresh(want.Refresh.Hash), want.Refresh)
-	sameAccess(e.t, e.access(want.Access.ID), want.Access)
+	if at.Gen != p.At.Gen || at.FamilySeq != p.At.FamilySeq || at.Seq <= p.At.Seq {
+		e.t.Errorf("successor placed at %+v, want after %+v in the same family", at, p.At)
+	}
+	if st := e.check(Placed{Pair: want, At: at}); !st.Revoked.Alive() || !st.RefreshExpiry.Equal(want.Refresh.ExpiresAt) {
+		e.t.Errorf("successor's access = %+v, want alive with the successor's refresh expiry", st)
+	}
 }
 
 func revoke(e *env, _ string) {
@@ -77,7 +83,7 @@ func revoke(e *env, _ string) {
 func rotateAt(at time.Time) func(e *env, hash string) {
 	return func(e *env, hash string) {
 		e.t.Helper()
-		if _, err := e.s.Rotate(e.ctx, e.rotation(hash, at)); err != nil {
+		if _, _, err := e.s.Rotate(e.ctx, e.rotation(hash, at)); err != nil {
 			e.t.Fatalf("first rotation: %v", err)
 		}
 	}
@@ -89,32 +95,27 @@ func testRotateReuse(t *testing.T, newStore NewStore) {
 	e := start(t, newStore)
 	p := e.issue(User("admin@demo.example"), T0, store.IssueOptions{})
 	other := e.issue(User("admin@demo.example"), T0, store.IssueOptions{})
-	first := e.rotation(p.Refresh.Hash, T0.Add(time.Minute))
-	if _, err := e.s.Rotate(e.ctx, first); err != nil {
-		t.Fatal(err)
-	}
-	inGrace := e.rotation(p.Refresh.Hash, T0.Add(2*time.Minute))
-	inGrace.Grace, inGrace.RevokeFamilyOnReuse = time.Hour, true
-	if _, err := e.s.Rotate(e.ctx, inGrace); err != nil {
-		t.Fatalf("rotation inside the grace: %v", err)
-	}
-	e.refreshRevoked(first.Next.Refresh.Hash, "", T0)
+	first := e.rotate(e.rotation(p.Refresh.Hash, T0.Add(time.Minute)))
+	inGraceRot := e.rotation(p.Refresh.Hash, T0.Add(2*time.Minute))
+	inGraceRot.Grace, inGraceRot.RevokeFamilyOnReuse = time.Hour, true
+	inGrace := e.rotate(inGraceRot)
+	e.refreshRevoked(first.Refresh.Hash, "", T0)
 	replay := e.rotation(p.Refresh.Hash, T0.Add(3*time.Hour))
 	replay.RevokeFamilyOnReuse = true
-	_, err := e.s.Rotate(e.ctx, replay)
+	_, _, err := e.s.Rotate(e.ctx, replay)
 	wantErr(t, "replay", err, store.ErrUsed)
 	at := replay.Now
-	for _, hash := range []string{p.Refresh.Hash, first.Next.Refresh.Hash, inGrace.Next.Refresh.Hash} {
-		e.refreshRevoked(hash, "reuse", at)
-	}
-	for _, id := range []string{p.Access.ID, first.Next.Access.ID, inGrace.Next.Access.ID} {
-		e.accessRevoked(id, "reuse", at)
+	for _, q := range []Placed{p, first, inGrace} {
+		e.refreshRevoked(q.Refresh.Hash, "reuse", at)
+		e.accessRevoked(q, "reuse", at)
 	}
 	if _, err := e.s.Refresh(e.ctx, replay.Next.Refresh.Hash); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the refused rotation's successor was stored (err %v)", err)
 	}
 	e.refreshRevoked(other.Refresh.Hash, "", at)
-	e.accessRevoked(other.Access.ID, "", at)
+	e.accessRevoked(other, "", at)
+	later := e.issue(User("admin@demo.example"), at.Add(time.Minute), store.IssueOptions{})
+	e.accessRevoked(later, "", at)
 }
 
 // testRotateConcurrent: of 100 concurrent rotations of one token exactly one wins; the others
@@ -130,7 +131,7 @@ func testRotateConcurrent(t *testing.T, newStore NewStore) {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range rots {
-		wg.Go(func() { _, errs[i] = e.s.Rotate(e.ctx, rots[i]) })
+		wg.Go(func() { _, _, errs[i] = e.s.Rotate(e.ctx, rots[i]) })
 	}
 	wg.Wait()
 	winner := -1
@@ -151,7 +152,7 @@ func testRotateConcurrent(t *testing.T, newStore NewStore) {
 	if err != nil || got.Hash != rots[winner].Next.Refresh.Hash {
 		t.Errorf("FamilyRefresh = %q, %v; want the winner's successor %q", got.Hash, err, rots[winner].Next.Refresh.Hash)
 	}
-	if st := e.stats(); st.RefreshTokens != 3 || st.AccessTokens != 3 {
-		t.Errorf("Stats = %+v, want seed + issued + one successor of each kind", st)
+	if st := e.stats(); st.RefreshTokens != 3 || st.Tombstones != 1 {
+		t.Errorf("Stats = %+v, want seed + issued (a tombstone) + one successor", st)
 	}
 }

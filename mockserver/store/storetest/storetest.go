@@ -42,7 +42,21 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Inspector", func(t *testing.T) { testInspector(t, newStore) })
 	t.Run("Shared", func(t *testing.T) { testShared(t, newStore) })
 	t.Run("Persistent", func(t *testing.T) { testPersistent(t, newStore) })
+	t.Run("ResetGeneration", func(t *testing.T) { testResetGeneration(t, newStore) })
+	t.Run("Watermarks", func(t *testing.T) { testWatermarks(t, newStore) })
+	t.Run("TombstoneRing", func(t *testing.T) { testTombstoneRing(t, newStore) })
+	t.Run("PinnedTombstone", func(t *testing.T) { testPinnedTombstone(t, newStore) })
+	t.Run("RevokedFamiliesCap", func(t *testing.T) { testRevokedFamiliesCap(t, newStore) })
+	t.Run("Bounded", func(t *testing.T) { testBounded(t, newStore) })
 }
+
+// The limits the suite's stores must be built with (store.Limits' defaults): the suite checks
+// the rules at these numbers.
+const (
+	Tombstones      = store.DefaultTombstones
+	RevokedFamilies = store.DefaultRevokedFamilies
+	Watermarks      = store.DefaultWatermarks
+)
 
 // env is one test's store and the counter it names tokens with.
 type env struct {
@@ -66,6 +80,7 @@ func start(t *testing.T, newStore NewStore) *env {
 func (e *env) seed(tag string) store.Seed {
 	g := Company("demo")
 	return store.Seed{
+		Gen:     "gen-" + tag,
 		Refresh: []store.RefreshToken{{Hash: tag + "-refresh", Family: tag + "-f1", Grant: g, IssuedAt: T0, ExpiresAt: T0.Add(60 * 24 * time.Hour)}},
 		Access:  []store.AccessToken{{ID: tag + "-access", Family: tag + "-f2", Grant: g, IssuedAt: T0, ExpiresAt: T0.Add(30 * 24 * time.Hour)}},
 	}
@@ -91,20 +106,62 @@ func (e *env) pair(g store.Grant, at time.Time) store.Pair {
 	}
 }
 
-// issue stores a new pair for g at at and fails the test on error.
-func (e *env) issue(g store.Grant, at time.Time, opts store.IssueOptions) store.Pair {
-	e.t.Helper()
-	p := e.pair(g, at)
-	if err := e.s.Issue(e.ctx, p, opts); err != nil {
-		e.t.Fatalf("Issue: %v", err)
-	}
-	return p
+// Placed is an issued pair and where the store placed its access token.
+type Placed struct {
+	store.Pair
+	At store.Issued
 }
 
-// rotation presents p's refresh token at now with a fresh successor.
+// claim is what the pair's access token would say about itself.
+func (p Placed) claim() store.AccessClaim {
+	return store.AccessClaim{Grant: p.Access.Grant, Family: p.Access.Family, Seq: p.At.Seq, FamilySeq: p.At.FamilySeq}
+}
+
+// issue stores a new pair for g at at and fails the test on error.
+func (e *env) issue(g store.Grant, at time.Time, opts store.IssueOptions) Placed {
+	e.t.Helper()
+	p := e.pair(g, at)
+	placed, err := e.s.Issue(e.ctx, p, opts)
+	if err != nil {
+		e.t.Fatalf("Issue: %v", err)
+	}
+	return Placed{Pair: p, At: placed}
+}
+
+// rotation presents an admin's refresh token at now with a fresh successor.
 func (e *env) rotation(hash string, now time.Time) store.Rotation {
-	next := e.pair(User("admin@demo.example"), now)
+	return e.rotationFor(User("admin@demo.example"), hash, now)
+}
+
+// rotationFor presents g's refresh token at now with a fresh successor.
+func (e *env) rotationFor(g store.Grant, hash string, now time.Time) store.Rotation {
+	next := e.pair(g, now)
 	return store.Rotation{Hash: hash, ClientID: "demo-client", Kind: store.KindUser, Now: now, Next: next}
+}
+
+// rotate runs r, which must succeed, and returns the successor as placed.
+func (e *env) rotate(r store.Rotation) Placed {
+	e.t.Helper()
+	old, at, err := e.s.Rotate(e.ctx, r)
+	if err != nil {
+		e.t.Fatalf("Rotate: %v", err)
+	}
+	next := r.Next
+	next.Refresh.Family, next.Access.Family = old.Family, old.Family
+	return Placed{Pair: next, At: at}
+}
+
+// check is what the store says of p's access token.
+func (e *env) check(p Placed) store.AccessState {
+	e.t.Helper()
+	st, err := e.s.CheckAccess(e.ctx, p.claim())
+	if err != nil {
+		e.t.Fatalf("CheckAccess(%s): %v", p.Access.ID, err)
+	}
+	if st.Gen != p.At.Gen {
+		e.t.Errorf("CheckAccess(%s): generation %q, want the one it was placed in, %q", p.Access.ID, st.Gen, p.At.Gen)
+	}
+	return st
 }
 
 func (e *env) refresh(hash string) store.RefreshToken {
