@@ -49,7 +49,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&cfg.store, "store", "memory", storeUsage)
 	fs.IntVar(&cfg.opts.JournalSize, "journal-size", 1000, "API calls the request journal keeps")
-	fs.IntVar(&cfg.maxTokens, "max-tokens", store.DefaultMaxTokens, "memory and file stores: token records kept before expired ones are pruned and the oldest families evicted")
+	fs.IntVar(&cfg.maxTokens, "max-tokens", store.DefaultMaxTokens, "memory and file stores: a safety cap on stored refresh and fixture tokens (state is bounded per user anyway); past it expired ones are pruned, then the oldest issued families dropped")
 	cfg.profile.register(fs)
 	return fs
 }
