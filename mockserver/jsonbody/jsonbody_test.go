@@ -1,6 +1,7 @@
 package jsonbody
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -93,7 +94,9 @@ func checkStrings(t *testing.T, b []byte, checkErr error) {
 		return
 	}
 	var v any
-	if json.Unmarshal(b, &v) != nil {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber() // a number too large for a float64 ({"":1e700}) is still JSON
+	if d.Decode(&v) != nil {
 		t.Fatalf("%q: accepted but encoding/json refuses it", b)
 	}
 	want := map[string]string{}
