@@ -52,7 +52,7 @@ func New(size int) *Journal {
 	return &Journal{entries: make([]Entry, size)}
 }
 
-// Add records an entry; the caller has already redacted it (see Redact).
+// Add records an entry; the caller has already redacted it (see NewEntry).
 func (j *Journal) Add(e Entry) {
 	j.mu.Lock()
 	defer j.mu.Unlock()

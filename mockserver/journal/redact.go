@@ -48,11 +48,7 @@ func (rd *redactor) recordedHeaders(h http.Header) map[string]string {
 	return out
 }
 
-// RedactAuthorization keeps the scheme and replaces the credential with its fingerprint.
-func RedactAuthorization(v string) string {
-	return (&redactor{}).authorization(v)
-}
-
+// authorization keeps the scheme and replaces the credential with its fingerprint.
 func (rd *redactor) authorization(v string) string {
 	scheme, cred, ok := strings.Cut(v, " ")
 	if !ok {
@@ -61,13 +57,8 @@ func (rd *redactor) authorization(v string) string {
 	return scheme + " " + rd.fingerprint(strings.TrimSpace(cred))
 }
 
-// RedactBody returns a JSON body with every secret field, at any depth, replaced by its
-// fingerprint, and any JWT-shaped text too; a body that is not JSON is kept only as its length.
-func RedactBody(body []byte) any {
-	return (&redactor{}).body(body, false)
-}
-
-// body redacts a body; known says it is already known to be valid JSON (the mock encoded it,
+// body returns a JSON body with every secret field, at any depth, replaced by its fingerprint,
+// and any JWT-shaped text too; a body that is not JSON is kept only as its length. known says it is already known to be valid JSON (the mock encoded it,
 // or the strict decoder passed it), which spares a second validating pass. The common case is
 // a textual pass over the bytes (no decoding); a body with escapes, where text and value could
 // differ, is decoded and walked instead.
