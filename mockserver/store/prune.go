@@ -16,8 +16,9 @@ func (m *Memory) Prune(_ context.Context, now time.Time) (int, error) {
 
 // makeRoom keeps the store bounded: every PruneEvery writes, and whenever the cap is reached, it
 // drops what expired; if the store is still full, it drops the refresh tokens of whole
-// families, oldest first (never the fixture tokens, nor the family keep, being rotated). Their
-// access tokens live on: they hold no record.
+// families, oldest first (never the fixture tokens, nor the family keep, being rotated, nor an
+// adopted offline refresh token, pinned until its expiry). Their access tokens live on: they
+// hold no record.
 func (m *Memory) makeRoom(now time.Time, keep string) {
 	full := m.records() >= m.limits.MaxTokens
 	if m.writes < m.limits.PruneEvery && !full {
@@ -34,7 +35,9 @@ func (m *Memory) makeRoom(now time.Time, keep string) {
 		}
 		if f := m.st.Families[id]; !f.Seeded && id != keep { // the fixture tokens must outlive any load
 			for _, h := range slices.Clone(f.Refresh) {
-				m.dropRefresh(h)
+				if h != f.Pinned { // an adopted offline token: dropped, it could be adopted again
+					m.dropRefresh(h)
+				}
 			}
 		}
 	}

@@ -116,7 +116,8 @@ func (r *Redis) Issue(ctx context.Context, p Pair, opts IssueOptions) (Issued, e
 // decodeIssued reads a script's {generation id, position, family position}.
 func decodeIssued(f []any) (Issued, error) {
 	if len(f) != 3 {
-		return Issued{}, fmt.Errorf("redis store: unexpected placement %v", f)
+		// Never the values: one is the generation secret.
+		return Issued{}, fmt.Errorf("redis store: unexpected placement: %d fields", len(f))
 	}
 	seq, _ := f[1].(int64)
 	fseq, _ := f[2].(int64)
@@ -169,7 +170,8 @@ func (r *Redis) Rotate(ctx context.Context, rot Rotation) (RefreshToken, Issued,
 		return RefreshToken{}, Issued{}, outcome
 	}
 	if !known || len(f) < 2 {
-		return RefreshToken{}, Issued{}, fmt.Errorf("redis store: rotate: unexpected reply %v", v)
+		// Never the reply: it holds the generation secret.
+		return RefreshToken{}, Issued{}, fmt.Errorf("redis store: rotate: unexpected reply of type %T", v)
 	}
 	old, err := decodeRefresh(f[1])
 	if err != nil || outcome != nil {
@@ -226,7 +228,8 @@ func (r *Redis) CheckAccess(ctx context.Context, c AccessClaim) (AccessState, er
 	}
 	f, _ := v.([]any)
 	if len(f) != 3 {
-		return AccessState{}, fmt.Errorf("redis store: check: unexpected reply %v", v)
+		// Never the reply: it holds the generation secret.
+		return AccessState{}, fmt.Errorf("redis store: check: unexpected reply of type %T", v)
 	}
 	st := AccessState{Gen: str(f[2])}
 	if st.Revoked, err = decodeRevocation(str(f[0])); err != nil {

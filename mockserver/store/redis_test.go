@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,5 +98,40 @@ func TestRedisOlderLayoutIsNotKept(t *testing.T) {
 	}
 	if has, err := r.HasState(t.Context()); err != nil || !has {
 		t.Errorf("HasState after a reset = %v, %v; want true", has, err)
+	}
+}
+
+// TestRedisPruneAfterTTLs: with the mock's clock standing still while real time passes, Redis
+// drops expired records by TTL before the mock prunes them; a prune must still forget their
+// families, tombstones and index entries, or the state would grow without bound.
+func TestRedisPruneAfterTTLs(t *testing.T) {
+	mr := miniredis.RunT(t)
+	r := openRedis(t, "redis://"+mr.Addr()+"/0", "")
+	ctx := t.Context()
+	if err := r.Reset(ctx, fixtures.Demo(), store.Seed{Gen: "g1"}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	g := storetest.User("admin@demo.example")
+	for i := range 50 {
+		fam, at := fmt.Sprintf("fam-%d", i), t0.Add(time.Duration(i)*time.Second)
+		p := store.Pair{
+			Access:  store.AccessToken{ID: fmt.Sprintf("jti-%d", i), Family: fam, Grant: g, IssuedAt: at, ExpiresAt: at.Add(time.Hour)},
+			Refresh: store.RefreshToken{Hash: fmt.Sprintf("hash-%d", i), Family: fam, Grant: g, IssuedAt: at, ExpiresAt: at.Add(time.Hour)},
+		}
+		if _, err := r.Issue(ctx, p, store.IssueOptions{SupersedeRefresh: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mr.FastForward(26 * time.Hour) // past every record's TTL (expiry plus a day's margin)
+	if _, err := r.Prune(ctx, t0.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.RefreshTokens != 0 || st.Families != 0 || st.Tombstones != 0 {
+		t.Errorf("after the TTLs and a prune: %+v, want no refresh token, family or tombstone left", st)
 	}
 }

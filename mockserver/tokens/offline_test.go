@@ -3,8 +3,11 @@ package tokens
 import (
 	"context"
 	"errors"
+	"github.com/plummock/plummock/mockserver/clock"
+	"github.com/plummock/plummock/mockserver/keys"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/store"
@@ -105,5 +108,39 @@ func TestBlocksRoundTrip(t *testing.T) {
 	}
 	if _, err := other.Validate(context.Background(), "demo-company-token"); !errors.Is(err, ErrIPNotAllowed) {
 		t.Errorf("restored block not applied: %v", err)
+	}
+}
+
+// TestAdoptedOfflineTokenSurvivesEviction: once a full store evicts the oldest families, an
+// adopted offline refresh token must still be known as used, or it could be adopted again.
+func TestAdoptedOfflineTokenSurvivesEviction(t *testing.T) {
+	k, err := keys.FromPEM(fixtures.TestKeyPEM())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.New(func() time.Time { return start })
+	clk.Freeze()
+	svc, err := New(DefaultConfig(), store.NewMemory(store.Limits{MaxTokens: 8}), keys.NewSet(k), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := svc.Reset(ctx, fixtures.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	set, err := svc.MintOffline(ctx, OfflineRequest{Company: "demo", User: "admin@demo.example", Scope: "user_session"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Refresh(ctx, store.KindUser, refreshReq(set.RefreshToken)); err != nil {
+		t.Fatalf("adoption: %v", err)
+	}
+	for range 20 { // fills the store past its cap: the oldest families are evicted
+		if _, err := svc.CreateUserTokens(ctx, "demo-company-token", "admin@demo.example", "user_session"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.Refresh(ctx, store.KindUser, refreshReq(set.RefreshToken)); !errors.Is(err, ErrInvalidGrant) {
+		t.Fatalf("the adopted offline refresh token was accepted again after eviction: %v", err)
 	}
 }

@@ -115,11 +115,9 @@ local function familyRefresh(fam)
 end
 
 -- dropRefresh forgets a refresh token: its record, its place in its family and in the ring.
-local function dropRefresh(s, fam, h)
-  redis.call('DEL', G .. 'r:' .. h)
-  redis.call('SREM', G .. 'rset', h)
-  for i = #s.tombs, 1, -1 do if s.tombs[i].h == h then table.remove(s.tombs, i) end end
-  redis.call('LREM', G .. 'fr:' .. fam, 0, h)
+-- releaseIfEmpty forgets a family that holds no refresh token any more (its list emptied, or
+-- dropped by Redis's TTL): no longer a holder, and gone with no access record left.
+local function releaseIfEmpty(s, fam)
   if redis.call('LLEN', G .. 'fr:' .. fam) == 0 then
     remove(s.holders, fam)
     if redis.call('LLEN', G .. 'fa:' .. fam) == 0 then
@@ -127,6 +125,14 @@ local function dropRefresh(s, fam, h)
       redis.call('SREM', G .. 'fams', fam)
     end
   end
+end
+
+local function dropRefresh(s, fam, h)
+  redis.call('DEL', G .. 'r:' .. h)
+  redis.call('SREM', G .. 'rset', h)
+  for i = #s.tombs, 1, -1 do if s.tombs[i].h == h then table.remove(s.tombs, i) end end
+  redis.call('LREM', G .. 'fr:' .. fam, 0, h)
+  releaseIfEmpty(s, fam)
 end
 
 -- bury puts a newly dead refresh token in the ring, dropping the oldest past the limit (a

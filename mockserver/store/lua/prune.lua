@@ -13,6 +13,10 @@ for _, sk in ipairs(redis.call('SMEMBERS', G .. 'subs')) do
         if e then n = n + 1 end
       end
     end
+    releaseIfEmpty(s, fam) -- Redis may have dropped the list itself by TTL
+  end
+  for i = #s.tombs, 1, -1 do -- tombstones whose record Redis dropped by TTL
+    if redis.call('EXISTS', G .. 'r:' .. s.tombs[i].h) == 0 then table.remove(s.tombs, i) end
   end
   for i = #s.recent, 1, -1 do
     if s.recent[i].exp <= q.now and not familyRefresh(s.recent[i].id) then
@@ -27,6 +31,9 @@ for _, sk in ipairs(redis.call('SMEMBERS', G .. 'subs')) do
     end
   end
   saveSub(s)
+end
+for _, h in ipairs(redis.call('SMEMBERS', G .. 'rset')) do -- records Redis dropped by TTL
+  if redis.call('EXISTS', G .. 'r:' .. h) == 0 then redis.call('SREM', G .. 'rset', h) end
 end
 for _, id in ipairs(redis.call('SMEMBERS', G .. 'aset')) do
   local k = G .. 'a:' .. id
