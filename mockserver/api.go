@@ -146,12 +146,13 @@ func (s *Server) readBody(r *http.Request, req *request) *apierr.Error {
 	if err != nil {
 		return apierr.BadRequest("could not read the request body")
 	}
-	infoOf(r.Context()).body = body
+	info := infoOf(r.Context())
+	info.body = body
 	fields, err := jsonbody.Strings(body)
 	if err != nil {
 		return apierr.BadRequest(err.Error())
 	}
-	infoOf(r.Context()).bodyChecked = true
+	info.bodyChecked = true
 	req.body, req.fields = body, fields
 	return nil
 }
@@ -195,7 +196,7 @@ func (s *Server) validateRequest(r *http.Request, req *request) *apierr.Error {
 // would only re-check the Authorization header that admit and the domain already check, at
 // a fifth of the cost of the whole call.
 func nothingToValidate(route *routers.Route) bool {
-	return route.Operation.RequestBody == nil && len(route.Operation.Parameters) == 0 && len(route.PathItem.Parameters) == 0
+	return route.Operation.RequestBody == nil && onlyTheBodyVaries(route)
 }
 
 // onlyTheBodyVaries reports an operation whose validation verdict depends on its body alone
