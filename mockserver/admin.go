@@ -12,57 +12,54 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/mux"
 	"github.com/plummock/plummock/mockserver/apierr"
 	"github.com/plummock/plummock/mockserver/clock"
-	"github.com/plummock/plummock/mockserver/jsonbody"
 )
 
-// adminRoutes mounts the admin API (design.md). Health is open; the rest is guarded.
-func (s *Server) adminRoutes(r *mux.Router) {
-	s.adminEndpoints = append(s.adminEndpoints, "GET /health") // mounted by routes, always
-	guarded := func(path string, h http.HandlerFunc, methods ...string) {
-		r.Handle(adminPrefix+path, s.guardAdmin(h)).Methods(methods...)
-		for _, m := range methods {
-			s.adminEndpoints = append(s.adminEndpoints, m+" "+path)
+// adminBindings binds admin.yaml's operationIds to handlers; newAdminAPI holds the two to
+// each other at start-up.
+func (s *Server) adminBindings() map[string]adminOperation {
+	ops := map[string]adminOperation{
+		"health":        s.adminHealth,
+		"getClock":      s.adminClock,
+		"advanceClock":  s.adminClockAdvance,
+		"setClock":      s.adminClockSet,
+		"freezeClock":   s.adminClockAction("freeze"),
+		"unfreezeClock": s.adminClockAction("unfreeze"),
+		"resetClock":    s.adminClockAction("reset"),
+		"reset":         s.adminReset,
+		"getAdminSpec":  s.adminSpec,
+	}
+	for _, group := range []map[string]adminOperation{s.controlBindings(), s.inspectBindings(), s.uiBindings()} {
+		for id, op := range group {
+			ops[id] = op
 		}
 	}
-	guarded("/clock", s.adminClock, http.MethodGet)
-	guarded("/clock/advance", s.adminClockAdvance, http.MethodPost)
-	guarded("/clock/set", s.adminClockSet, http.MethodPost)
-	for _, action := range []string{"freeze", "unfreeze", "reset"} {
-		guarded("/clock/"+action, s.adminClockAction(action), http.MethodPost)
-	}
-	guarded("/reset", s.adminReset, http.MethodPost)
-	s.controlRoutes(guarded)
-	s.inspectRoutes(guarded)
+	return ops
 }
 
 // adminPrefix is where the admin API lives on the mock's listener (design.md).
 const adminPrefix = "/__admin"
 
-func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request, _ adminInput) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// guardAdmin lets through a caller with the admin token or, when none is configured, a loopback
-// caller that also names a loopback host (which defeats DNS rebinding from a browser).
-func (s *Server) guardAdmin(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.adminAllowed(r) {
-			e := apierr.New(http.StatusUnauthorized, "invalid_token", "admin API: a valid admin token is required")
-			if s.opts.AdminToken == "" {
-				e = apierr.New(http.StatusForbidden, "access_denied", "admin API: only loopback callers with a loopback Host")
-			} else {
-				e.Challenge = `Bearer realm="plummock-admin"`
-			}
-			writeError(w, e)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// adminRefusal is the answer to a caller adminAllowed refuses: 401 with a challenge when an
+// admin token is configured, 403 when only loopback callers are let in.
+func (s *Server) adminRefusal() *apierr.Error {
+	if s.opts.AdminToken == "" {
+		return apierr.New(http.StatusForbidden, "access_denied", "admin API: only loopback callers with a loopback Host")
+	}
+	e := apierr.New(http.StatusUnauthorized, "invalid_token", "admin API: a valid admin token is required")
+	e.Challenge = `Bearer realm="plummock-admin"`
+	return e
 }
 
+// adminAllowed lets through a caller with the admin token or, when none is configured, a
+// loopback caller that also names a loopback host (which defeats DNS rebinding from a browser).
+// A reverse proxy on the same host is such a caller too: it cannot be told apart, hence the
+// start-up warning (WarnAdminExposure) and docs/admin.md.
 func (s *Server) adminAllowed(r *http.Request) bool {
 	if crossOrigin(r) {
 		return false
@@ -125,19 +122,21 @@ func (s *Server) writeClock(w http.ResponseWriter, st clock.State) {
 	})
 }
 
-func (s *Server) adminClock(w http.ResponseWriter, _ *http.Request) { s.writeClock(w, s.clock.State()) }
+func (s *Server) adminClock(w http.ResponseWriter, _ *http.Request, _ adminInput) {
+	s.writeClock(w, s.clock.State())
+}
 
 // maxAdvance bounds a clock advance: a century is past any token's lifetime.
 const maxAdvance = 100 * 365 * 24 * time.Hour
 
-func (s *Server) adminClockAdvance(w http.ResponseWriter, r *http.Request) {
-	var in struct {
+func (s *Server) adminClockAdvance(w http.ResponseWriter, _ *http.Request, in adminInput) {
+	var req struct {
 		Duration string `json:"duration"`
 	}
-	if !decodeAdmin(w, r, &in) {
+	if !decodeAdmin(w, in.body, &req) {
 		return
 	}
-	d, err := time.ParseDuration(in.Duration)
+	d, err := time.ParseDuration(req.Duration)
 	switch {
 	case err != nil:
 		writeError(w, apierr.BadRequest(`duration: not a Go duration such as "361h" or "30m"`))
@@ -155,14 +154,14 @@ func (s *Server) adminClockAdvance(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) adminClockSet(w http.ResponseWriter, r *http.Request) {
-	var in struct {
+func (s *Server) adminClockSet(w http.ResponseWriter, _ *http.Request, in adminInput) {
+	var req struct {
 		Time string `json:"time"`
 	}
-	if !decodeAdmin(w, r, &in) {
+	if !decodeAdmin(w, in.body, &req) {
 		return
 	}
-	t, err := time.Parse(time.RFC3339Nano, in.Time)
+	t, err := time.Parse(time.RFC3339Nano, req.Time)
 	if err != nil {
 		writeError(w, apierr.BadRequest(`time: not an RFC 3339 time such as "2027-01-01T00:00:00Z"`))
 		return
@@ -175,8 +174,8 @@ func (s *Server) adminClockSet(w http.ResponseWriter, r *http.Request) {
 	s.writeClock(w, st)
 }
 
-func (s *Server) adminClockAction(action string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) adminClockAction(action string) adminOperation {
+	return func(w http.ResponseWriter, _ *http.Request, _ adminInput) {
 		switch action {
 		case "freeze":
 			s.writeClock(w, s.clock.Freeze())
@@ -188,7 +187,7 @@ func (s *Server) adminClockAction(action string) http.HandlerFunc {
 	}
 }
 
-func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminReset(w http.ResponseWriter, r *http.Request, _ adminInput) {
 	if err := s.Reset(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
@@ -196,25 +195,9 @@ func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
 }
 
-// decodeAdmin reads an admin body strictly: JSON only, unknown fields refused, one object.
-func decodeAdmin(w http.ResponseWriter, r *http.Request, into any) bool {
-	if !isJSON(r.Header.Get("Content-Type")) {
-		writeError(w, apierr.New(http.StatusUnsupportedMediaType, "invalid_request", "Content-Type must be application/json"))
-		return false
-	}
-	body, err := jsonbody.Read(r.Body, DefaultMaxBodyBytes)
-	if errors.Is(err, jsonbody.ErrTooLarge) {
-		writeError(w, apierr.New(http.StatusRequestEntityTooLarge, "invalid_request", "request body too large"))
-		return false
-	}
-	if err != nil {
-		writeError(w, apierr.BadRequest("could not read the request body"))
-		return false
-	}
-	if err := jsonbody.Check(body); err != nil {
-		writeError(w, apierr.BadRequest(err.Error()))
-		return false
-	}
+// decodeAdmin decodes a body admission has checked against admin.yaml into a Go value,
+// refusing unknown fields again: a schema and a struct that disagree answer 400, not a guess.
+func decodeAdmin(w http.ResponseWriter, body []byte, into any) bool {
 	if err := strictDecode(body, into); err != nil {
 		writeError(w, apierr.BadRequest(describeDecode(err, body, into)))
 		return false

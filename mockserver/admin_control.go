@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/gorilla/mux"
 	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/apierr"
@@ -13,29 +12,31 @@ import (
 	"github.com/plummock/plummock/mockserver/tokens"
 )
 
-// controlRoutes are the admin calls that change how the mock behaves.
-func (s *Server) controlRoutes(guarded func(string, http.HandlerFunc, ...string)) {
-	guarded("/profile", s.adminGetProfile, http.MethodGet)
-	guarded("/profile", s.adminPutProfile, http.MethodPut)
-	guarded("/scenarios", s.adminListBlocks, http.MethodGet)
-	guarded("/scenarios", s.adminClearBlocks, http.MethodDelete)
-	guarded("/scenarios/{name}", s.adminRunScenario, http.MethodPost)
-	guarded("/faults", s.adminListFaults, http.MethodGet)
-	guarded("/faults", s.adminAddFault, http.MethodPost)
-	guarded("/faults", s.adminClearFaults, http.MethodDelete)
-	guarded("/faults/{id}", s.adminRemoveFault, http.MethodDelete)
-	guarded("/ratelimits", s.adminListRateLimits, http.MethodGet)
-	guarded("/ratelimits", s.adminSetRateLimit, http.MethodPost)
+// controlBindings are the admin calls that change how the mock behaves.
+func (s *Server) controlBindings() map[string]adminOperation {
+	return map[string]adminOperation{
+		"getProfile":     s.adminGetProfile,
+		"putProfile":     s.adminPutProfile,
+		"listScenarios":  s.adminListBlocks,
+		"clearScenarios": s.adminClearBlocks,
+		"runScenario":    s.adminRunScenario,
+		"listFaults":     s.adminListFaults,
+		"addFault":       s.adminAddFault,
+		"clearFaults":    s.adminClearFaults,
+		"removeFault":    s.adminRemoveFault,
+		"listRateLimits": s.adminListRateLimits,
+		"setRateLimit":   s.adminSetRateLimit,
+	}
 }
 
-func (s *Server) adminGetProfile(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) adminGetProfile(w http.ResponseWriter, _ *http.Request, _ adminInput) {
 	writeJSON(w, http.StatusOK, s.tokens.Policy())
 }
 
 // adminPutProfile replaces the whole profile; fields left out take their defaults.
-func (s *Server) adminPutProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminPutProfile(w http.ResponseWriter, r *http.Request, in adminInput) {
 	var p fixtures.Profile
-	if !decodeAdmin(w, r, &p) {
+	if !decodeAdmin(w, in.body, &p) {
 		return
 	}
 	if err := s.tokens.SetPolicy(p); err != nil {
@@ -58,23 +59,23 @@ func fieldProblem(err error) string {
 	return err.Error()
 }
 
-func (s *Server) adminListBlocks(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) adminListBlocks(w http.ResponseWriter, _ *http.Request, _ adminInput) {
 	writeJSON(w, http.StatusOK, map[string]any{"scenarios": tokens.Scenarios(), "blocks": s.tokens.Blocks()})
 }
 
-func (s *Server) adminClearBlocks(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) adminClearBlocks(w http.ResponseWriter, _ *http.Request, _ adminInput) {
 	s.tokens.ClearBlocks()
 	writeJSON(w, http.StatusOK, map[string]any{"blocks": s.tokens.Blocks()})
 }
 
-func (s *Server) adminRunScenario(w http.ResponseWriter, r *http.Request) {
-	name := mux.Vars(r)["name"]
+func (s *Server) adminRunScenario(w http.ResponseWriter, r *http.Request, in adminInput) {
+	name := in.params["name"]
 	if !slices.Contains(tokens.Scenarios(), name) {
 		writeError(w, apierr.New(http.StatusNotFound, "invalid_request", "no scenario "+name))
 		return
 	}
 	var req tokens.ScenarioRequest
-	if !decodeAdmin(w, r, &req) {
+	if !decodeAdmin(w, in.body, &req) {
 		return
 	}
 	res, err := s.tokens.RunScenario(r.Context(), name, req)
@@ -89,13 +90,13 @@ func (s *Server) adminRunScenario(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) adminListFaults(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) adminListFaults(w http.ResponseWriter, _ *http.Request, _ adminInput) {
 	writeJSON(w, http.StatusOK, map[string]any{"faults": s.faults.List(), "rate_limits": s.faults.RateLimits()})
 }
 
-func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request, in adminInput) {
 	var rule faults.Rule
-	if !decodeAdmin(w, r, &rule) {
+	if !decodeAdmin(w, in.body, &rule) {
 		return
 	}
 	if field := assignedField(rule); field != "" {
@@ -114,13 +115,13 @@ func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, added)
 }
 
-func (s *Server) adminClearFaults(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) adminClearFaults(w http.ResponseWriter, _ *http.Request, _ adminInput) {
 	s.faults.Clear()
 	writeJSON(w, http.StatusOK, map[string]any{"faults": s.faults.List(), "rate_limits": s.faults.RateLimits()})
 }
 
-func (s *Server) adminRemoveFault(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
+func (s *Server) adminRemoveFault(w http.ResponseWriter, r *http.Request, in adminInput) {
+	id := in.params["id"]
 	if !s.faults.Remove(id) {
 		writeError(w, apierr.New(http.StatusNotFound, "invalid_request", "no fault "+id))
 		return
@@ -128,13 +129,13 @@ func (s *Server) adminRemoveFault(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"removed": id})
 }
 
-func (s *Server) adminListRateLimits(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) adminListRateLimits(w http.ResponseWriter, _ *http.Request, _ adminInput) {
 	writeJSON(w, http.StatusOK, map[string]any{"rate_limits": s.faults.RateLimits()})
 }
 
-func (s *Server) adminSetRateLimit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminSetRateLimit(w http.ResponseWriter, r *http.Request, in adminInput) {
 	var rl faults.RateLimit
-	if !decodeAdmin(w, r, &rl) {
+	if !decodeAdmin(w, in.body, &rl) {
 		return
 	}
 	if !slices.Contains(plummock.OperationIDs(s.doc), rl.Operation) {

@@ -2,8 +2,6 @@ package mockserver
 
 import (
 	"bytes"
-	"errors"
-	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,21 +9,21 @@ import (
 	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/apierr"
 	"github.com/plummock/plummock/mockserver/journal"
-	"github.com/plummock/plummock/mockserver/jsonbody"
 	"github.com/plummock/plummock/mockserver/store"
 )
 
-// inspectRoutes are the admin calls that show state or replace fixtures.
-func (s *Server) inspectRoutes(guarded func(string, http.HandlerFunc, ...string)) {
-	guarded("/requests", s.adminListRequests, http.MethodGet)
-	guarded("/requests", s.adminClearRequests, http.MethodDelete)
-	guarded("/state", s.adminState, http.MethodGet)
-	guarded("/fixtures", s.adminPutFixtures, http.MethodPut)
-	guarded("/openapi.yaml", s.adminSpec, http.MethodGet)
+// inspectBindings are the admin calls that show state or replace fixtures.
+func (s *Server) inspectBindings() map[string]adminOperation {
+	return map[string]adminOperation{
+		"listRequests":  s.adminListRequests,
+		"clearRequests": s.adminClearRequests,
+		"getState":      s.adminState,
+		"putFixtures":   s.adminPutFixtures,
+	}
 }
 
 // adminListRequests answers the journal, newest first: ?operation=&status=&limit=.
-func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request, _ adminInput) {
 	q := r.URL.Query()
 	f := journal.Filter{Operation: q.Get("operation")}
 	for name, into := range map[string]*int{"status": &f.Status, "limit": &f.Limit} {
@@ -41,7 +39,7 @@ func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"size": s.journal.Size(), "requests": s.journal.List(f)})
 }
 
-func (s *Server) adminClearRequests(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) adminClearRequests(w http.ResponseWriter, _ *http.Request, _ adminInput) {
 	s.journal.Clear()
 	writeJSON(w, http.StatusOK, map[string]any{"requests": []any{}})
 }
@@ -95,7 +93,7 @@ type watermarkState struct {
 	Until   *time.Time `json:"until,omitempty"`
 }
 
-func (s *Server) adminState(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminState(w http.ResponseWriter, r *http.Request, _ adminInput) {
 	set, err := s.tokens.Fixtures(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -175,26 +173,11 @@ func status(rev store.Revocation, used bool, exp, now time.Time) string {
 	return "live"
 }
 
-// adminPutFixtures replaces the fixtures (YAML or JSON, same format as --fixtures): validated
-// whole, then applied at once; every token dies. A reset returns to the start-up fixtures.
-func (s *Server) adminPutFixtures(w http.ResponseWriter, r *http.Request) {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	switch mt {
-	case "application/json", "application/yaml", "application/x-yaml", "text/yaml":
-	default:
-		writeError(w, apierr.New(http.StatusUnsupportedMediaType, "invalid_request", "Content-Type must be application/json or application/yaml"))
-		return
-	}
-	body, err := jsonbody.Read(r.Body, 1<<20)
-	if errors.Is(err, jsonbody.ErrTooLarge) {
-		writeError(w, apierr.New(http.StatusRequestEntityTooLarge, "invalid_request", "fixtures larger than 1 MiB"))
-		return
-	}
-	if err != nil { // a cut-off upload must not be applied as if it were whole
-		writeError(w, apierr.BadRequest("could not read the request body"))
-		return
-	}
-	set, err := fixtures.Parse(bytes.NewReader(body))
+// adminPutFixtures replaces the fixtures (YAML or JSON, same format as --fixtures): admission
+// checked the media type, size and schema; the loader validates the whole set, then it is
+// applied at once; every token dies. A reset returns to the start-up fixtures.
+func (s *Server) adminPutFixtures(w http.ResponseWriter, r *http.Request, in adminInput) {
+	set, err := fixtures.Parse(bytes.NewReader(in.body))
 	if err != nil {
 		writeError(w, apierr.BadRequest(fixtureProblem(err)))
 		return

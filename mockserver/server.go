@@ -47,6 +47,9 @@ type Options struct {
 	// CORSOrigins are the browser origins allowed to call the API: exact origins, patterns with
 	// a port wildcard ("http://localhost:*") or "*". nil: DefaultCORSOrigins.
 	CORSOrigins []string
+	// AdminUI serves GET /__admin/ui, /__admin/ui/{asset}, /__admin/docs and
+	// /__admin/docs/{spec} (admin.yaml). nil: those answer 404 "admin UI not built in".
+	AdminUI http.Handler
 }
 
 // Server is one mock instance.
@@ -68,10 +71,8 @@ type Server struct {
 	validBodies *validBodies // request bodies that passed the spec, by hash
 	cors        *corsPolicy
 	profile     tokens.Policy // the start-up profile, restored by a reset
-	// adminEndpoints lists "METHOD /path" of every admin route, so a test can hold admin.yaml
-	// to what is served.
-	adminEndpoints []string
-	shared         *sharedState // nil unless the store is a store.Shared (shared.go)
+	admin       *adminAPI     // the admin API, routed and validated from admin.yaml
+	shared      *sharedState  // nil unless the store is a store.Shared (shared.go)
 }
 
 // New builds a server and loads its fixtures.
@@ -105,6 +106,9 @@ func New(opts Options) (*Server, error) {
 	s.profile = s.tokens.Policy()
 	s.operations = s.bindings()
 	if err := bindOperations(doc, s.operations); err != nil {
+		return nil, err
+	}
+	if s.admin, err = newAdminAPI(s.adminBindings()); err != nil {
 		return nil, err
 	}
 	if err := s.startState(context.Background()); err != nil {
