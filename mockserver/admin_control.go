@@ -69,7 +69,7 @@ func (s *Server) adminClearBlocks(w http.ResponseWriter, _ *http.Request, _ admi
 }
 
 func (s *Server) adminRunScenario(w http.ResponseWriter, r *http.Request, in adminInput) {
-	name := in.params["name"]
+	name := in.params["scenario"]
 	if !slices.Contains(tokens.Scenarios(), name) {
 		writeError(w, apierr.New(http.StatusNotFound, "invalid_request", "no scenario "+name))
 		return

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -112,9 +113,42 @@ func (s *Server) admitAdmin(r *http.Request, route *routers.Route, params map[st
 	var re *openapi3filter.RequestError
 	if errors.As(err, &re) && re.Parameter != nil && re.Parameter.In == openapi3.ParameterInPath {
 		// The path names something that does not exist (a scenario, say): not found.
-		return in, apierr.New(http.StatusNotFound, "invalid_request", "no "+re.Parameter.Name+" "+params[re.Parameter.Name]+": "+describeValidation(err))
+		name := re.Parameter.Name
+		return in, apierr.New(http.StatusNotFound, "invalid_request", "no such "+name+": "+params[name]+" ("+schemaReason(err)+")")
 	}
-	return in, apierr.BadRequest(describeValidation(err))
+	return in, apierr.BadRequest(describeAdminValidation(err))
+}
+
+// describeAdminValidation names the field a refusal concerns: "parameter limit: ..." for the
+// query, "field.sub: ..." for the body, "name: unknown field" for a field admin.yaml lacks.
+func describeAdminValidation(err error) string {
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) && re.Parameter != nil {
+		return "parameter " + re.Parameter.Name + ": " + schemaReason(err)
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		if m := unsupportedProperty.FindStringSubmatch(se.Reason); m != nil {
+			return strings.Join(append(se.JSONPointer(), m[1]), ".") + ": unknown field"
+		}
+	}
+	return describeValidation(err)
+}
+
+// unsupportedProperty is kin-openapi's reason for a field additionalProperties: false refuses.
+var unsupportedProperty = regexp.MustCompile(`^property "(.*)" is unsupported$`)
+
+// schemaReason is the schema's own reason for a refusal, without kin-openapi's framing.
+func schemaReason(err error) string {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		return se.Reason
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) && re.Reason != "" {
+		return re.Reason
+	}
+	return "does not match admin.yaml"
 }
 
 // readAdminBody checks the media type against those admin.yaml declares, the size, and, for

@@ -167,6 +167,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return 1
 	}
 	printBanner(stdout, ln.Addr().String(), srv.Clock().Now(), cfg)
+	srv.WarnAdminExposure(ln.Addr())
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintln(stderr, "plummock:", err)
 		return 1
