@@ -38,7 +38,7 @@ func (s *Server) adminBindings() map[string]adminOperation {
 	return ops
 }
 
-// adminPrefix is where the admin API lives on the mock's listener (design.md).
+// adminPrefix is where the admin API lives on the mock's listener, beside /chef.
 const adminPrefix = "/__admin"
 
 func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request, _ adminInput) {
