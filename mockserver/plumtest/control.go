@@ -44,10 +44,15 @@ type ScenarioResult struct {
 }
 
 // Scenario triggers one of Plum's invalidations: password_reset, other_super_admin,
-// user_disabled, company_disabled, ip_not_allowed, regenerate. user may be empty.
+// user_disabled, company_disabled, ip_not_allowed, regenerate. An empty user means the whole
+// company: it is left out of the body (the admin API refuses "user": "").
 func (m *Mock) Scenario(name, company, user string) (ScenarioResult, error) {
 	var out ScenarioResult
-	err := m.admin(http.MethodPost, "/scenarios/"+url.PathEscape(name), map[string]string{"company": company, "user": user}, &out)
+	body := map[string]string{"company": company}
+	if user != "" {
+		body["user"] = user
+	}
+	err := m.admin(http.MethodPost, "/scenarios/"+url.PathEscape(name), body, &out)
 	return out, err
 }
 
