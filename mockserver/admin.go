@@ -36,6 +36,7 @@ func (s *Server) adminRoutes(r *mux.Router) {
 	guarded("/reset", s.adminReset, http.MethodPost)
 	s.controlRoutes(guarded)
 	s.inspectRoutes(guarded)
+	s.uiRoutes(r)
 }
 
 // adminPrefix is where the admin API lives on the mock's listener (design.md).
