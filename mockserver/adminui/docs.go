@@ -93,7 +93,7 @@ func renderSpec(s Spec, all []Spec) ([]byte, error) {
 		v.Servers = append(v.Servers, strings.TrimSpace(srv.URL+" "+srv.Description))
 	}
 	v.Security = securitySchemes(doc)
-	v.Ops = operations(doc)
+	v.Ops = operations(doc, string(s.YAML))
 	v.Schemas = components(doc)
 	return execute("spec", v)
 }
@@ -110,7 +110,8 @@ func securitySchemes(doc *openapi3.T) []paramView {
 	return out
 }
 
-func operations(doc *openapi3.T) []opView {
+// operations lists a document's operations in the order its author wrote the paths.
+func operations(doc *openapi3.T, source string) []opView {
 	var out []opView
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
@@ -120,7 +121,8 @@ func operations(doc *openapi3.T) []opView {
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	at := func(path string) int { return strings.Index(source, "\n  "+path+":") }
+	sort.SliceStable(out, func(i, j int) bool { return at(out[i].Path) < at(out[j].Path) })
 	return out
 }
 
