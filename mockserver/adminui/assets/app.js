@@ -70,7 +70,7 @@
     clockAt = performance.now();
     $("clock").dataset.nowMs = String(c.now_ms);
     $("clock").dataset.frozen = String(c.frozen);
-    $("clock-offset").textContent = c.offset_ms ? "offset " + c.offset : "real time";
+    $("clock-offset").textContent = c.offset_ms ? "offset " + c.offset : c.frozen ? "" : "real time";
     $("clock-frozen").hidden = !c.frozen;
     $("clock-freeze").textContent = c.frozen ? "unfreeze" : "freeze";
     tick();
