@@ -170,3 +170,19 @@ func TestFaultTargetsAreTheOperations(t *testing.T) {
 		t.Errorf("fault targets: want %s in the page", want)
 	}
 }
+
+// pageBudget bounds what the control page transfers on a first load (HTML, script, style,
+// uncompressed): it is a tool page that must stay quick to load and to read.
+const pageBudget = 32 << 10
+
+func TestControlPageStaysSmall(t *testing.T) {
+	h := newHandler(t)
+	total := 0
+	for _, p := range []string{"/__admin/ui", "/__admin/ui/app.js", "/__admin/ui/app.css"} {
+		total += len(get(h, "GET", p).body)
+	}
+	t.Logf("control page: %d bytes", total)
+	if total > pageBudget {
+		t.Errorf("control page weighs %d bytes, budget %d", total, pageBudget)
+	}
+}

@@ -143,21 +143,27 @@ func operation(doc *openapi3.T, path, method string, item *openapi3.PathItem, op
 		v.Body = media(op.RequestBody.Value.Content)
 	}
 	if op.Responses != nil {
-		codes := sortedKeys(op.Responses.Map())
-		for _, code := range codes {
-			r := op.Responses.Value(code).Value
-			rv := respView{Status: code, Media: media(r.Content)}
-			if r.Description != nil {
-				rv.Description = *r.Description
-			}
-			for _, name := range sortedKeys(r.Headers) {
-				h := r.Headers[name].Value
-				rv.Headers = append(rv.Headers, paramView{Name: name, Type: typeOf(h.Schema), Description: h.Description})
-			}
-			v.Responses = append(v.Responses, rv)
-		}
+		v.Responses = responses(op.Responses)
 	}
 	return v
+}
+
+// responses lists an operation's answers by status, with their headers and bodies.
+func responses(rs *openapi3.Responses) []respView {
+	var out []respView
+	for _, code := range sortedKeys(rs.Map()) {
+		r := rs.Value(code).Value
+		rv := respView{Status: code, Media: media(r.Content)}
+		if r.Description != nil {
+			rv.Description = *r.Description
+		}
+		for _, name := range sortedKeys(r.Headers) {
+			h := r.Headers[name].Value
+			rv.Headers = append(rv.Headers, paramView{Name: name, Type: typeOf(h.Schema), Description: h.Description})
+		}
+		out = append(out, rv)
+	}
+	return out
 }
 
 // security names the schemes an operation needs; "none" when it overrides the default with [].
