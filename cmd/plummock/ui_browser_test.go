@@ -79,7 +79,7 @@ func TestControlPageDrivesTheMock(t *testing.T) {
 }
 
 // TestControlPageAsksForTheAdminToken: with --admin-token the page loads, asks for the token,
-// and once given shows the mock's state.
+// and once given shows the mock's state and changes it (a fault, a regenerated company token).
 func TestControlPageAsksForTheAdminToken(t *testing.T) {
 	b := startBrowser(t)
 	p := startBinary(t, "--admin-token", "ui-test-token")
@@ -92,6 +92,23 @@ func TestControlPageAsksForTheAdminToken(t *testing.T) {
 	b.waitFor("the state behind the token", `document.getElementById("login").hidden && document.getElementById("clock").dataset.nowMs && document.querySelector("#companies h3")`)
 	if kept := waitString(b, "the token kept for the tab", `sessionStorage.getItem("plummock.adminToken")`); kept != "ui-test-token" {
 		t.Errorf("sessionStorage holds %q", kept)
+	}
+
+	// The buttons that change the mock work with the token too: a fault, then a regenerate.
+	if err := b.eval(`document.getElementById("fault-op").value = "createUserToken"`, nil); err != nil {
+		t.Fatal(err)
+	}
+	b.click(`[data-preset="503"]`)
+	b.waitFor("the fault stored", `document.querySelector("#faults li") && document.querySelector("#faults li").textContent.startsWith("f1: createUserToken → 503")`)
+	b.click("#get-token")
+	if reason := waitString(b, "the faulted E1 in the journal", jsJournalRow("createUserToken", 503)); !strings.Contains(reason, "fault f1") {
+		t.Errorf("the faulted call's reason: %q", reason)
+	}
+	b.click(`#scenarios [data-scenario="regenerate"]`)
+	fresh := waitString(b, "the new company token", `(v => v !== "demo-company-token" && v)(document.getElementById("company-token").value)`)
+	getToken(t, b, p.base)
+	if strings.Contains(p.stderr.String(), fresh) {
+		t.Error("the new company token appears in the mock's log")
 	}
 }
 

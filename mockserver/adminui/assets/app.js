@@ -191,7 +191,8 @@
     if ($("scenario-user").value) body.user = $("scenario-user").value;
     act("scenario " + name, async () => {
       const r = await admin("POST", "/scenarios/" + name, body);
-      return r.revoked + " revoked" + (r.blocked ? ", now blocked" : "");
+      if (r.tokens) $("company-token").value = r.tokens.access_token; // regenerate: the new company token
+      return r.revoked + " revoked" + (r.blocked ? ", now blocked" : "") + (r.tokens ? ", new company token filled in" : "");
     });
   }
 
