@@ -67,7 +67,7 @@ func New(operations []string, specs ...Spec) (*Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("adminui: %w", err)
 		}
-		h.add("/ui/"+name, b, contentTypes[name[strings.LastIndexByte(name, '.'):]], cspUI)
+		h.add("/ui/"+name, b, contentType(name), cspUI)
 	}
 	if err := h.addDocs(specs); err != nil {
 		return nil, err
@@ -75,7 +75,12 @@ func New(operations []string, specs ...Spec) (*Handler, error) {
 	return h, nil
 }
 
-var contentTypes = map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+func contentType(name string) string {
+	if strings.HasSuffix(name, ".js") {
+		return "text/javascript; charset=utf-8"
+	}
+	return "text/css; charset=utf-8"
+}
 
 func (h *Handler) add(path string, body []byte, contentType, csp string) {
 	sum := sha256.Sum256(body)

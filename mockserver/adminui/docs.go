@@ -234,13 +234,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-	"lower": strings.ToLower,
-	"text":  text,
-	"class": func(status string) string { return "s" + status[:1] },
-}).ParseFS(assets, "assets/docs.html"))
-
+// execute renders one template of docs.html. It is parsed per call (three times at start-up)
+// rather than held in a package variable.
 func execute(name string, v any) ([]byte, error) {
+	tmpl, err := template.New("").Funcs(template.FuncMap{
+		"lower": strings.ToLower,
+		"text":  text,
+		"class": func(status string) string { return "s" + status[:1] },
+	}).ParseFS(assets, "assets/docs.html")
+	if err != nil {
+		return nil, fmt.Errorf("adminui: %w", err)
+	}
 	var b bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&b, name, v); err != nil {
 		return nil, fmt.Errorf("adminui: render %s: %w", name, err)
