@@ -56,7 +56,7 @@
     } catch (e) {
       say(label + ": " + e.message, true);
     }
-    await poll();
+    await refresh();
   }
 
   // mockNow is the mock's time now: its last reading plus the time elapsed since, unless frozen.
@@ -223,6 +223,12 @@
       }
     })();
     try { await polling; } finally { polling = null; }
+  }
+
+  // refresh reads everything after a change: a reading already in flight may predate it.
+  async function refresh() {
+    if (polling) await polling;
+    return poll();
   }
 
   // plum calls the fake Plum API under /chef, as an app would.
