@@ -3,22 +3,39 @@ package mockserver
 import (
 	"net/http"
 
-	"github.com/plummock/plummock/mockserver/apierr"
+	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/mockserver/adminui"
 )
 
-// uiBindings route the admin UI page, its assets and the spec reference pages to
-// Options.AdminUI, which receives the request with its full path (/__admin/ui, /__admin/ui/x.js,
-// /__admin/docs, /__admin/docs/{spec}). Its answers are held to admin.yaml like any other
-// (in strict mode: text/html pages, a 404 in the JSON error shape with Cache-Control: no-store).
+// uiBindings route the control page, its assets and the spec reference pages (admin.yaml's
+// getAdminUI, getAdminUIAsset, getAdminDocs, getAdminDocsPage) to the UI handler, which receives
+// the request with its full path. admin.yaml declares them public because a browser cannot send
+// a Bearer header when it opens a page; guardPage applies the rule that fits a static page.
 func (s *Server) uiBindings() map[string]adminOperation {
 	ui := func(w http.ResponseWriter, r *http.Request, _ adminInput) {
-		if s.opts.AdminUI == nil {
-			writeError(w, apierr.New(http.StatusNotFound, "invalid_request", "admin UI not built in"))
-			return
-		}
-		s.opts.AdminUI.ServeHTTP(w, r)
+		s.guardPage(s.ui).ServeHTTP(w, r)
 	}
 	return map[string]adminOperation{
 		"getAdminUI": ui, "getAdminUIAsset": ui, "getAdminDocs": ui, "getAdminDocsPage": ui,
 	}
+}
+
+// builtinUI is the embedded control page and the rendered reference of both specs.
+func (s *Server) builtinUI() (http.Handler, error) {
+	return adminui.New(plummock.OperationIDs(s.doc),
+		adminui.Spec{Name: "openapi", Title: "Plum API", YAML: plummock.SpecYAML()},
+		adminui.Spec{Name: "admin", Title: "Admin API", YAML: adminSpec})
+}
+
+// guardPage lets a static page through where the admin API would, or to anyone but another
+// origin's script when an admin token protects the API (the page holds nothing secret; every
+// call it makes needs the token, which it asks for).
+func (s *Server) guardPage(page http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (s.opts.AdminToken != "" && !crossOrigin(r)) || s.adminAllowed(r) {
+			page.ServeHTTP(w, r)
+			return
+		}
+		writeError(w, s.adminRefusal())
+	})
 }

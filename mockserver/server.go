@@ -48,7 +48,7 @@ type Options struct {
 	// a port wildcard ("http://localhost:*") or "*". nil: DefaultCORSOrigins.
 	CORSOrigins []string
 	// AdminUI serves GET /__admin/ui, /__admin/ui/{asset}, /__admin/docs and
-	// /__admin/docs/{spec} (admin.yaml). nil: those answer 404 "admin UI not built in".
+	// /__admin/docs/{spec} (admin.yaml). nil: the embedded control page and spec reference.
 	AdminUI http.Handler
 }
 
@@ -72,6 +72,7 @@ type Server struct {
 	cors        *corsPolicy
 	profile     tokens.Policy // the start-up profile, restored by a reset
 	admin       *adminAPI     // the admin API, routed and validated from admin.yaml
+	ui          http.Handler  // the control page and spec reference under /__admin
 	shared      *sharedState  // nil unless the store is a store.Shared (shared.go)
 }
 
@@ -107,6 +108,11 @@ func New(opts Options) (*Server, error) {
 	s.operations = s.bindings()
 	if err := bindOperations(doc, s.operations); err != nil {
 		return nil, err
+	}
+	if s.ui = opts.AdminUI; s.ui == nil {
+		if s.ui, err = s.builtinUI(); err != nil {
+			return nil, err
+		}
 	}
 	if s.admin, err = newAdminAPI(s.adminBindings()); err != nil {
 		return nil, err
