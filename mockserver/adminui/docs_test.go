@@ -45,7 +45,7 @@ func TestAdminReferenceShowsParametersAndNamedExamples(t *testing.T) {
 		`example <b>rateLimited</b>`,
 		`authentication: <code>none</code>`, // health
 		`authentication: <code>adminBearer</code>`,
-		"acme-client", // the fixtures example body
+		"acme-client",                 // the fixtures example body
 		`<code>password_reset</code>`, // backticks in a description become code
 	} {
 		if !strings.Contains(body, want) {
