@@ -10,10 +10,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/contract"
 	"github.com/plummock/plummock/contract/runner"
 	"github.com/plummock/plummock/mockserver"
+	"github.com/plummock/plummock/redact"
 )
 
 func TestProductionHostRefused(t *testing.T) {
@@ -129,12 +129,12 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		t.Fatalf("collected only %d tokens", len(col.tokens))
 	}
 	for name, text := range outputs {
-		if plummock.LooksLikeJWT(text) {
+		if redact.LooksLikeJWT(text) {
 			t.Errorf("%s contains a JWT-shaped string", name)
 		}
 		for _, s := range secrets {
 			if strings.Contains(text, s) {
-				t.Errorf("%s contains the secret %s", name, plummock.Fingerprint(s))
+				t.Errorf("%s contains the secret %s", name, redact.Fingerprint(s))
 			}
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/redact"
 )
 
 func TestRingKeepsNewestFirstAndFilters(t *testing.T) {
@@ -46,7 +46,7 @@ func TestEntryHoldsNoSecret(t *testing.T) {
 			t.Errorf("entry holds %q: %s", secret, out)
 		}
 	}
-	if plummock.LooksLikeJWT(string(out)) {
+	if redact.LooksLikeJWT(string(out)) {
 		t.Errorf("JWT-shaped string in %s", out)
 	}
 	if !strings.Contains(string(out), `"client_id":"demo-client"`) || !strings.Contains(string(out), `"Authorization":"Bearer fp:`) {
@@ -93,7 +93,7 @@ func TestFastRedactionAgreesWithDecoding(t *testing.T) {
 		if string(fj) != string(sj) {
 			t.Errorf("body %s\nfast %s\nslow %s", b, fj, sj)
 		}
-		if plummock.LooksLikeJWT(string(fast)) || strings.Contains(string(fast), "rt-1") || strings.Contains(string(fast), `"s3"`) {
+		if redact.LooksLikeJWT(string(fast)) || strings.Contains(string(fast), "rt-1") || strings.Contains(string(fast), `"s3"`) {
 			t.Errorf("secret left in %s", fast)
 		}
 	}
@@ -115,7 +115,7 @@ func TestWrongTypedSecretsAreRedacted(t *testing.T) {
 		}
 	}
 	r := httptest.NewRequest("GET", "/chef/v1/oauth/token/eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", nil)
-	if e := NewEntry(Call{Request: r, Status: 404}); plummock.LooksLikeJWT(e.Path) {
+	if e := NewEntry(Call{Request: r, Status: 404}); redact.LooksLikeJWT(e.Path) {
 		t.Errorf("path kept a JWT: %s", e.Path)
 	}
 }
@@ -131,7 +131,7 @@ func TestOneCallOneFingerprintPerSecret(t *testing.T) {
 		resp := []byte(`{"access_token":"` + jwtA + `","refresh_token":"` + jwtB + `","token_type":"bearer"}`)
 		e := NewEntry(Call{Request: r, Status: 200, ResponseBody: resp, ResponseJSON: known})
 		out, _ := json.Marshal(e)
-		fpA, fpB := plummock.Fingerprint(jwtA), plummock.Fingerprint(jwtB)
+		fpA, fpB := redact.Fingerprint(jwtA), redact.Fingerprint(jwtB)
 		if e.Headers["Authorization"] != "Bearer "+fpA {
 			t.Errorf("Authorization = %q, want Bearer %s", e.Headers["Authorization"], fpA)
 		}

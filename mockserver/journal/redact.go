@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/redact"
 )
 
 // secretFields are JSON keys whose values are credentials wherever they appear.
@@ -28,7 +28,7 @@ type redactor struct {
 
 func (rd *redactor) fingerprint(secret string) string {
 	if secret != rd.lastSecret || rd.lastPrint == "" {
-		rd.lastSecret, rd.lastPrint = secret, plummock.Fingerprint(secret)
+		rd.lastSecret, rd.lastPrint = secret, redact.Fingerprint(secret)
 	}
 	return rd.lastPrint
 }
@@ -39,7 +39,7 @@ func (rd *redactor) recordedHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, 2)
 	for _, name := range []string{"Content-Type", "Origin", "User-Agent", "X-Request-Id"} {
 		if v := h.Get(name); v != "" {
-			out[name] = plummock.RedactJWTs(v)
+			out[name] = redact.JWTs(v)
 		}
 	}
 	if auth := h.Get("Authorization"); auth != "" {
@@ -77,7 +77,7 @@ func (rd *redactor) body(body []byte, known bool) any {
 		return redactDecoded(body)
 	}
 	if bytes.Contains(out, []byte("eyJ")) {
-		out = []byte(plummock.RedactJWTs(string(out)))
+		out = []byte(redact.JWTs(string(out)))
 	}
 	return json.RawMessage(out)
 }
@@ -177,14 +177,14 @@ func redactValue(v any, secret bool) any {
 		return x
 	case float64:
 		if secret {
-			return plummock.Fingerprint(strconv.FormatFloat(x, 'g', -1, 64))
+			return redact.Fingerprint(strconv.FormatFloat(x, 'g', -1, 64))
 		}
 	case string:
 		if secret {
-			return plummock.Fingerprint(x)
+			return redact.Fingerprint(x)
 		}
 		if strings.Contains(x, "eyJ") { // the only strings the regexp could change
-			return plummock.RedactJWTs(x)
+			return redact.JWTs(x)
 		}
 	}
 	return v
@@ -205,7 +205,7 @@ func NewEntry(c Call) Entry {
 	var rd redactor
 	return Entry{
 		Method:    c.Request.Method,
-		Path:      plummock.RedactJWTs(c.Request.URL.Path),
+		Path:      redact.JWTs(c.Request.URL.Path),
 		Status:    c.Status,
 		ErrorCode: errorCode(c.ResponseBody, c.Status),
 		Headers:   rd.recordedHeaders(c.Request.Header),
