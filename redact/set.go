@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"sync"
@@ -185,43 +186,67 @@ func (s *Set) Redact(text string) string { return JWTs(s.Values(text)) }
 // starts first wins, and of two starting together the longer, so a value containing another is
 // hidden whole.
 func (s *Set) Values(text string) string {
-	found := s.find(text, nil)
+	found := find(s, text)
 	if len(found) == 0 {
 		return text
 	}
+	return string(replace(text, found))
+}
+
+// ValuesBytes is Values for bytes; it returns text itself, unchanged, when it holds no known
+// value.
+func (s *Set) ValuesBytes(text []byte) (_ []byte, changed bool) {
+	found := find(s, text)
+	if len(found) == 0 {
+		return text, false
+	}
+	return replace(text, found), true
+}
+
+// Contains reports whether v is a known value.
+func (s *Set) Contains(v string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.members[v]
+	return ok
+}
+
+// span is one occurrence of a known value in a text.
+type span struct{ start, end int }
+
+// replace writes text with each span, taken in order and skipping overlaps, replaced by the
+// fingerprint of what it covers.
+func replace[T string | []byte](text T, found []span) []byte {
 	slices.SortFunc(found, func(a, b span) int {
 		if a.start != b.start {
 			return a.start - b.start
 		}
 		return b.end - a.end
 	})
-	var b strings.Builder
+	out := make([]byte, 0, len(text))
 	last := 0
 	for _, m := range found {
 		if m.start < last {
 			continue
 		}
-		b.WriteString(text[last:m.start])
-		b.WriteString(Fingerprint(text[m.start:m.end]))
+		out = append(out, text[last:m.start]...)
+		out = append(out, Fingerprint(string(text[m.start:m.end]))...)
 		last = m.end
 	}
-	b.WriteString(text[last:])
-	return b.String()
+	return append(out, text[last:]...)
 }
 
-// span is one occurrence of a known value in a text.
-type span struct{ start, end int }
-
 // find lists the occurrences of known values in text.
-func (s *Set) find(text string, out []span) []span {
+func find[T string | []byte](s *Set, text T) []span {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.shortest == 0 || len(text) < s.shortest {
-		return out
+		return nil
 	}
+	var out []span
 	for _, v := range s.short {
 		for i := 0; ; {
-			j := strings.Index(text[i:], v)
+			j := index(text[i:], v)
 			if j < 0 {
 				break
 			}
@@ -232,18 +257,29 @@ func (s *Set) find(text string, out []span) []span {
 	// An occurrence starting at p holds the window at the first multiple of gramLen >= p, at
 	// offset < gramLen into the value: sampling those windows finds each occurrence once.
 	for i := 0; i+gramLen <= len(text); i += gramLen {
-		g := gramAt(text, i)
+		g := uint32(text[i]) | uint32(text[i+1])<<8 | uint32(text[i+2])<<16 | uint32(text[i+3])<<24
 		if s.filter[filterIndex(g)/64]&(1<<(filterIndex(g)%64)) == 0 {
 			continue
 		}
 		for _, r := range s.grams[g] {
 			v, start := s.ring[r.slot], i-int(r.off)
-			if start >= 0 && strings.HasPrefix(text[start:], v) {
+			if start >= 0 && len(text)-start >= len(v) && string(text[start:start+len(v)]) == v {
 				out = append(out, span{start, start + len(v)})
 			}
 		}
 	}
 	return out
+}
+
+// index is strings.Index or bytes.Index, whichever text is.
+func index[T string | []byte](text T, v string) int {
+	switch t := any(text).(type) {
+	case string:
+		return strings.Index(t, v)
+	case []byte:
+		return bytes.Index(t, []byte(v))
+	}
+	return -1
 }
 
 // gramAt reads the gramLen bytes of s at i as one number.
@@ -261,10 +297,17 @@ func isJWT(v string) bool {
 		return false
 	}
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if !(c == '.' || c == '-' || c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+		if !jwtByte[v[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// jwtByte marks the bytes of a compact JWS: base64url and the dots between segments.
+var jwtByte = func() (t [256]bool) {
+	for _, c := range []byte(".-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		t[c] = true
+	}
+	return t
+}()

@@ -39,7 +39,7 @@ func TestEntryHoldsNoSecret(t *testing.T) {
 	r.Header.Set("Authorization", "Bearer demo-company-token")
 	req := []byte(`{"grant_type":"refresh_token","refresh_token":"rt-secret-value","client_id":"demo-client","client_secret":"demo-secret","nested":{"note":"` + jwt + `"}}`)
 	resp := []byte(`{"access_token":"` + jwt + `","refresh_token":"rt-new-value","token_type":"bearer"}`)
-	e := NewEntry(Call{Request: r, RequestBody: req, Status: 200, ResponseBody: resp})
+	e := New(0).NewEntry(Call{Request: r, RequestBody: req, Status: 200, ResponseBody: resp})
 	out, _ := json.Marshal(e)
 	for _, secret := range []string{"demo-company-token", "rt-secret-value", "demo-secret", "rt-new-value", jwt} {
 		if strings.Contains(string(out), secret) {
@@ -83,8 +83,8 @@ func TestFastRedactionAgreesWithDecoding(t *testing.T) {
 		`{"error":"invalid_grant","error_description":"refresh token already used"}`,
 	}
 	for _, b := range bodies {
-		fast, _ := json.Marshal((&redactor{}).body([]byte(b), false))
-		slow, _ := json.Marshal(redactDecoded([]byte(b)))
+		fast, _ := json.Marshal(newRedactor().body([]byte(b), false))
+		slow, _ := json.Marshal(newRedactor().decoded([]byte(b)))
 		var fv, sv any
 		json.Unmarshal(fast, &fv)
 		json.Unmarshal(slow, &sv)
@@ -107,7 +107,7 @@ func TestWrongTypedSecretsAreRedacted(t *testing.T) {
 		`{"client_secret":{"v":"SECRET-CS-2","n":[1,"SECRET-CS-3"]}}`,
 		`{"refresh_token":987654321}`,
 	} {
-		out, _ := json.Marshal((&redactor{}).body([]byte(body), false))
+		out, _ := json.Marshal(newRedactor().body([]byte(body), false))
 		for _, secret := range []string{"SECRET-RT-1", "SECRET-CS-2", "SECRET-CS-3", "987654321"} {
 			if strings.Contains(string(out), secret) {
 				t.Errorf("%s kept %s: %s", body, secret, out)
@@ -115,7 +115,7 @@ func TestWrongTypedSecretsAreRedacted(t *testing.T) {
 		}
 	}
 	r := httptest.NewRequest("GET", "/chef/v1/oauth/token/eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", nil)
-	if e := NewEntry(Call{Request: r, Status: 404}); redact.LooksLikeJWT(e.Path) {
+	if e := New(0).NewEntry(Call{Request: r, Status: 404}); redact.LooksLikeJWT(e.Path) {
 		t.Errorf("path kept a JWT: %s", e.Path)
 	}
 }
@@ -129,7 +129,7 @@ func TestOneCallOneFingerprintPerSecret(t *testing.T) {
 	r.Header.Set("Authorization", "Bearer "+jwtA)
 	for _, known := range []bool{false, true} {
 		resp := []byte(`{"access_token":"` + jwtA + `","refresh_token":"` + jwtB + `","token_type":"bearer"}`)
-		e := NewEntry(Call{Request: r, Status: 200, ResponseBody: resp, ResponseJSON: known})
+		e := New(0).NewEntry(Call{Request: r, Status: 200, ResponseBody: resp, ResponseJSON: known})
 		out, _ := json.Marshal(e)
 		fpA, fpB := redact.Fingerprint(jwtA), redact.Fingerprint(jwtB)
 		if e.Headers["Authorization"] != "Bearer "+fpA {
@@ -140,3 +140,5 @@ func TestOneCallOneFingerprintPerSecret(t *testing.T) {
 		}
 	}
 }
+
+func newRedactor() *redactor { return &redactor{known: redact.NewSet(0)} }
