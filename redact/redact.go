@@ -6,6 +6,7 @@
 package redact
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
@@ -45,29 +46,19 @@ func LooksLikeJWT(s string) bool { return jwtShape.MatchString(s) }
 // credential, in any case and spelling: access_token, refreshToken, Client-Secret, id_token,
 // token, password, code, api_key, authorization. token_type and *_expiry are not secret.
 func IsSecretField(key string) bool {
-	k := normalizeKey(key)
-	switch k {
+	var buf [64]byte // keys are short: normalising one allocates nothing (this runs per JSON key)
+	k := normalizeKey(key, buf[:0])
+	switch string(k) {
 	case "code", "authorization", "apikey", "credential", "credentials":
 		return true
 	}
-	return strings.HasSuffix(k, "token") || strings.Contains(k, "secret") ||
-		strings.Contains(k, "password") || strings.Contains(k, "passwd")
+	return bytes.HasSuffix(k, []byte("token")) || bytes.Contains(k, []byte("secret")) ||
+		bytes.Contains(k, []byte("password")) || bytes.Contains(k, []byte("passwd"))
 }
 
-// normalizeKey lowercases ASCII and drops '_', '-' and '.', so refresh_token, refreshToken and
-// Refresh-Token are one name. Keys are short; this allocates only when a key needs changing.
-func normalizeKey(key string) string {
-	clean := true
-	for i := 0; i < len(key); i++ {
-		if c := key[i]; c == '_' || c == '-' || c == '.' || ('A' <= c && c <= 'Z') {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return key
-	}
-	b := make([]byte, 0, len(key))
+// normalizeKey appends key to b lowercased (ASCII) without '_', '-' and '.', so refresh_token,
+// refreshToken and Refresh-Token are one name.
+func normalizeKey(key string, b []byte) []byte {
 	for i := 0; i < len(key); i++ {
 		switch c := key[i]; {
 		case c == '_' || c == '-' || c == '.':
@@ -77,5 +68,5 @@ func normalizeKey(key string) string {
 			b = append(b, c)
 		}
 	}
-	return string(b)
+	return b
 }

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -142,3 +143,21 @@ func TestOneCallOneFingerprintPerSecret(t *testing.T) {
 }
 
 func newRedactor() *redactor { return &redactor{known: redact.NewSet(0)} }
+
+// BenchmarkNewEntryValidate records an E4-shaped call (a bearer JWT, the same token in the
+// answer) against a journal that knows the demo credentials and many issued refresh tokens.
+func BenchmarkNewEntryValidate(b *testing.B) {
+	j := New(0)
+	j.Remember("demo-secret", "demo-company-token", "demo-company-refresh")
+	for i := range 2000 {
+		j.secrets.Add(fmt.Sprintf("issued-refresh-token-%06d-abcdefghijklmnop", i))
+	}
+	jwt := "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0." + strings.Repeat("eyJzdWIiOiJ4In0", 30) + "." + strings.Repeat("c2ln", 80)
+	r := httptest.NewRequest("GET", "/chef/v1/oauth/token", nil)
+	r.Header.Set("Authorization", "Bearer "+jwt)
+	resp := []byte(`{"access_token":"` + jwt + `","token_type":"bearer","expires_in":1296000,"access_token_expiry":1773662400000}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		j.NewEntry(Call{Request: r, Status: 200, ResponseBody: resp, ResponseJSON: true})
+	}
+}
