@@ -51,10 +51,10 @@ const DefaultSize = 1000
 // from it, so an unbounded size would be unbounded memory.
 const MaxSize = 100_000
 
-// CheckSize refuses a size New would not honour.
+// CheckSize refuses a size New would not honour (New clamps it; a command line should say so).
 func CheckSize(size int) error {
 	if size < 0 || size > MaxSize {
-		return fmt.Errorf("journal size %d: must be between 1 and %d (0: the default, %d)", size, MaxSize, DefaultSize)
+		return fmt.Errorf("the journal keeps between 1 and %d calls (0: the default, %d)", MaxSize, DefaultSize)
 	}
 	return nil
 }

@@ -161,3 +161,64 @@ func BenchmarkNewEntryValidate(b *testing.B) {
 		j.NewEntry(Call{Request: r, Status: 200, ResponseBody: resp, ResponseJSON: true})
 	}
 }
+
+// TestSizeIsCapped: New never preallocates past MaxSize, and the secrets it learns are bounded
+// with it.
+func TestSizeIsCapped(t *testing.T) {
+	if got := New(MaxSize + 1).Size(); got != MaxSize {
+		t.Errorf("New(MaxSize+1).Size() = %d, want %d", got, MaxSize)
+	}
+	if CheckSize(MaxSize+1) == nil || CheckSize(-1) == nil || CheckSize(MaxSize) != nil || CheckSize(0) != nil {
+		t.Error("CheckSize does not match the cap")
+	}
+	j := New(10)
+	for i := range 3 * minSecrets {
+		j.NewEntry(Call{Request: httptest.NewRequest("POST", "/x", nil), Status: 200,
+			ResponseBody: []byte(fmt.Sprintf(`{"refresh_token":"issued-%08d"}`, i)), ResponseJSON: true})
+	}
+	if got := j.secrets.Len(); got != minSecrets {
+		t.Errorf("secrets known = %d, want the bound %d", got, minSecrets)
+	}
+}
+
+// TestKnownSecretsByValue: a secret the journal learnt (issued in an answer, or given as a
+// credential) is hidden in later calls wherever it stands, and a clear does not forget it.
+func TestKnownSecretsByValue(t *testing.T) {
+	j := New(0)
+	j.Remember("demo-secret", "12345678")
+	issue := httptest.NewRequest("POST", "/chef/v1/oauth/token/user", nil)
+	j.NewEntry(Call{Request: issue, Status: 200, ResponseBody: []byte(`{"refresh_token":"opaque-rt-0123456789"}`), ResponseJSON: true})
+	j.Clear()
+	r := httptest.NewRequest("GET", "/chef/v1/opaque-rt-0123456789?rt=opaque%2Drt%2D0123456789&refreshToken=never-seen-before", nil)
+	r.Header.Set("X-Request-Id", "req-opaque-rt-0123456789")
+	for _, body := range []string{
+		`{"rt":"opaque-rt-0123456789","x":{"y":["demo-secret"]},"opaque-rt-0123456789":1}`,
+		`{"pin":12345678,"s":"demo-secret"}`,            // a number: only the decoding pass sees it whole
+		`{"a":"demo-","b":"secret","c":"demo-secret"}`, // a value next to the JSON syntax
+		`{"note":"line\nopaque-rt-0123456789"}`,        // escapes: the decoding pass
+	} {
+		e := j.NewEntry(Call{Request: r, RequestID: "req-opaque-rt-0123456789", RequestBody: []byte(body), Status: 400, Reason: "bad token opaque-rt-0123456789"})
+		out, err := json.Marshal(e)
+		if err != nil {
+			t.Fatalf("%s: entry does not encode: %v", body, err)
+		}
+		for _, secret := range []string{"opaque-rt-0123456789", "demo-secret", "12345678", "never-seen-before"} {
+			if strings.Contains(string(out), secret) {
+				t.Errorf("%s: %q in clear: %s", body, secret, out)
+			}
+		}
+		if !strings.Contains(string(out), `"reason":"bad token `+redact.Fingerprint("opaque-rt-0123456789")) {
+			t.Errorf("reason not kept (redacted): %s", out)
+		}
+	}
+}
+
+func TestFilterByReason(t *testing.T) {
+	j := New(5)
+	j.Add(Entry{Path: "/a", Reason: "refresh token already used"})
+	j.Add(Entry{Path: "/b"})
+	j.Add(Entry{Path: "/c", Reason: "client secret does not match"})
+	if got := j.List(Filter{Reason: "already used"}); len(got) != 1 || got[0].Path != "/a" {
+		t.Errorf("reason filter = %+v", got)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/plummock/plummock/redact"
@@ -64,30 +63,32 @@ func (rd *redactor) authorization(v string) string {
 	return scheme + " " + rd.secret(strings.TrimSpace(cred))
 }
 
-// query hides the values of secret-named parameters and every known secret, whether it was sent
-// as it is or percent-encoded.
+// query shows the query percent-decoded, with the values of secret-named parameters and every
+// known secret hidden. '+' is shown as it was sent (a known secret may contain one); the value
+// registered as a secret is the one a server decodes.
 func (rd *redactor) query(raw string) string {
 	if raw == "" {
 		return ""
 	}
-	parts := strings.Split(rd.known.Values(raw), "&")
+	parts := strings.Split(raw, "&")
 	for i, p := range parts {
 		k, v, hasValue := strings.Cut(p, "=")
-		k, v = unescape(k), unescape(v)
-		if hasValue && redact.IsSecretField(k) {
-			v = rd.secret(v)
+		parts[i] = unescape(k, url.PathUnescape)
+		if !hasValue {
+			continue
 		}
-		parts[i] = k
-		if hasValue {
-			parts[i] += "=" + v
+		if redact.IsSecretField(parts[i]) {
+			parts[i] += "=" + rd.secret(unescape(v, url.QueryUnescape))
+		} else {
+			parts[i] += "=" + unescape(v, url.PathUnescape)
 		}
 	}
 	return rd.text(strings.Join(parts, "&"))
 }
 
-// unescape decodes a query component as a server would, or keeps it if it is malformed.
-func unescape(s string) string {
-	if u, err := url.QueryUnescape(s); err == nil {
+// unescape decodes a query component, or keeps it as sent if it is malformed.
+func unescape(s string, decode func(string) (string, error)) string {
+	if u, err := decode(s); err == nil {
 		return u
 	}
 	return s
@@ -126,10 +127,13 @@ func (rd *redactor) body(body []byte, known bool) any {
 	return json.RawMessage(out)
 }
 
-// decoded is the slow, general path: decode, walk, replace.
+// decoded is the slow, general path: decode, walk, replace. Numbers keep their literal text,
+// so a numeric secret is recognised as it was sent.
 func (rd *redactor) decoded(body []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
 	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
+	if err := dec.Decode(&v); err != nil {
 		return map[string]any{"unparsed_bytes": len(body)}
 	}
 	return rd.value(v, false)
@@ -219,13 +223,12 @@ func (rd *redactor) value(v any, secret bool) any {
 			x[i] = rd.value(x[i], secret)
 		}
 		return x
-	case float64:
-		n := strconv.FormatFloat(x, 'g', -1, 64)
+	case json.Number:
 		if secret {
-			return rd.secret(n)
+			return rd.secret(string(x))
 		}
-		if rd.known.Contains(n) {
-			return rd.fingerprint(n)
+		if rd.known.Contains(string(x)) {
+			return rd.fingerprint(string(x))
 		}
 	case string:
 		if secret {
