@@ -193,7 +193,7 @@ func TestKnownSecretsByValue(t *testing.T) {
 	r.Header.Set("X-Request-Id", "req-opaque-rt-0123456789")
 	for _, body := range []string{
 		`{"rt":"opaque-rt-0123456789","x":{"y":["demo-secret"]},"opaque-rt-0123456789":1}`,
-		`{"pin":12345678,"s":"demo-secret"}`,            // a number: only the decoding pass sees it whole
+		`{"pin":12345678,"s":"demo-secret"}`,           // a number: only the decoding pass sees it whole
 		`{"a":"demo-","b":"secret","c":"demo-secret"}`, // a value next to the JSON syntax
 		`{"note":"line\nopaque-rt-0123456789"}`,        // escapes: the decoding pass
 	} {
