@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // MinHarvested is the shortest value Add keeps: a very short value in a secret-named field is more
@@ -37,15 +38,17 @@ const (
 // hides wherever they appear. When full, the oldest value is forgotten first. Looking a text up
 // costs one filter probe per gramLen bytes, whatever the number of values.
 type Set struct {
-	mu       sync.RWMutex
-	members  map[string]struct{}
-	ring     []string // indexed values, oldest overwritten first; "" is a free slot
-	next     int
-	grams    map[uint32][]ref // the gramLen-byte windows at offsets 0..gramLen-1 of each ring value
-	filter   []uint64         // a bit per hash of a gram in grams (or stale, see rebuild)
-	stale    int              // grams removed since filter was built
-	short    []string         // values shorter than minIndexed, oldest first
-	shortest int              // no text shorter than this can hold a value (0: the set is empty)
+	mu      sync.RWMutex
+	members map[string]struct{}
+	ring    []string // indexed values, oldest overwritten first; "" is a free slot
+	next    int
+	grams   map[uint32][]ref // the gramLen-byte windows at offsets 0..gramLen-1 of each ring value
+	filter  []uint64         // a bit per hash of a gram in grams (or stale, see rebuild)
+	stale   int              // grams removed since filter was built
+	short   []string         // values shorter than minIndexed, oldest first
+	// shortest is the length of the shortest value ever added (0: none yet): no shorter text
+	// can hold one, and most texts are ruled out without taking the lock.
+	shortest atomic.Int32
 }
 
 // ref points from a gram to the ring value it starts at offset off of.
@@ -67,59 +70,42 @@ func NewSet(capacity int) *Set {
 // secret-named key). Values shorter than MinHarvested, and whole JWTs (JWTs already hides those),
 // are not kept.
 func (s *Set) Add(values ...string) {
-	keep := values[:0:0]
 	for _, v := range values {
 		if len(v) >= MinHarvested && !isJWT(v) {
-			keep = append(keep, v)
+			s.insert(v)
 		}
 	}
-	s.insert(keep)
 }
 
 // AddCredential registers credentials given to the program (client secrets, fixture tokens, an
 // admin token): every non-empty one is hidden, however short.
 func (s *Set) AddCredential(values ...string) {
-	keep := values[:0:0]
 	for _, v := range values {
 		if v != "" {
-			keep = append(keep, v)
+			s.insert(v)
 		}
 	}
-	s.insert(keep)
 }
 
-// insert adds the values not yet known; the common case (all known) takes only the read lock.
-func (s *Set) insert(values []string) {
-	if len(values) == 0 || s.knowsAll(values) {
+// insert adds v unless it is known; the common case (known) takes only the read lock.
+func (s *Set) insert(v string) {
+	if s.Contains(v) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, v := range values {
-		if _, ok := s.members[v]; ok {
-			continue
-		}
-		s.members[v] = struct{}{}
-		if len(v) < minIndexed {
-			s.addShort(v)
-		} else {
-			s.addIndexed(v)
-		}
-		if s.shortest == 0 || len(v) < s.shortest {
-			s.shortest = len(v)
-		}
+	if _, ok := s.members[v]; ok {
+		return
 	}
-}
-
-func (s *Set) knowsAll(values []string) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for _, v := range values {
-		if _, ok := s.members[v]; !ok {
-			return false
-		}
+	s.members[v] = struct{}{}
+	if len(v) < minIndexed {
+		s.addShort(v)
+	} else {
+		s.addIndexed(v)
 	}
-	return true
+	if n := s.shortest.Load(); n == 0 || len(v) < int(n) {
+		s.shortest.Store(int32(len(v)))
+	}
 }
 
 // addShort keeps v among the short values, forgetting the oldest past maxShort.
@@ -238,11 +224,11 @@ func replace[T string | []byte](text T, found []span) []byte {
 
 // find lists the occurrences of known values in text.
 func find[T string | []byte](s *Set, text T) []span {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.shortest == 0 || len(text) < s.shortest {
+	if n := s.shortest.Load(); n == 0 || len(text) < int(n) {
 		return nil
 	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	var out []span
 	for _, v := range s.short {
 		for i := 0; ; {
@@ -304,7 +290,8 @@ func isJWT(v string) bool {
 	return true
 }
 
-// jwtByte marks the bytes of a compact JWS: base64url and the dots between segments.
+// jwtByte marks the bytes of a compact JWS: base64url and the dots between segments. A lookup
+// table, read only: isJWT runs over every bearer token the journal meets.
 var jwtByte = func() (t [256]bool) {
 	for _, c := range []byte(".-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 		t[c] = true
