@@ -188,3 +188,19 @@ func BenchmarkSetValues(b *testing.B) {
 		_ = s.Values(text)
 	}
 }
+
+// TestValuesBytes: the byte form finds long and short values alike, and hands back the very
+// slice it was given when there is nothing to hide.
+func TestValuesBytes(t *testing.T) {
+	s := NewSet(0)
+	s.AddCredential("s3c", "a-longer-secret")
+	in := []byte(`{"x":"s3c","y":"a-longer-secret"}`)
+	out, changed := s.ValuesBytes(in)
+	if want := `{"x":"` + Fingerprint("s3c") + `","y":"` + Fingerprint("a-longer-secret") + `"}`; !changed || string(out) != want {
+		t.Fatalf("ValuesBytes = %s, %v; want %s", out, changed, want)
+	}
+	plain := []byte(`{"x":"nothing"}`)
+	if out, changed := s.ValuesBytes(plain); changed || &out[0] != &plain[0] {
+		t.Fatalf("ValuesBytes changed or copied a text with no secret: %s", out)
+	}
+}
