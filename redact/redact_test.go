@@ -15,6 +15,9 @@ func TestFingerprintFormat(t *testing.T) {
 	if got, want := Fingerprint("demo-secret"), "fp:"+hex.EncodeToString(sum[:4]); got != want {
 		t.Fatalf("Fingerprint = %q, want %q", got, want)
 	}
+	if fp := Fingerprint("demo-secret"); strings.Contains(fp, "demo") || fp == Fingerprint("demo-secret2") {
+		t.Fatalf("fingerprint %q leaks or collides", fp)
+	}
 	if got := Fingerprint(""); got != "<empty>" {
 		t.Fatalf("Fingerprint(\"\") = %q", got)
 	}
