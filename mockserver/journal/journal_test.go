@@ -222,3 +222,16 @@ func TestFilterByReason(t *testing.T) {
 		t.Errorf("reason filter = %+v", got)
 	}
 }
+
+// TestBasicPasswordBecomesKnown: the password of Basic credentials is hidden when a later call
+// sends it on its own.
+func TestBasicPasswordBecomesKnown(t *testing.T) {
+	j := New(0)
+	r := httptest.NewRequest("GET", "/chef/v1/oauth/token", nil)
+	r.Header.Set("Authorization", "Basic ZGVtby1jbGllbnQ6YmFzaWMtcGFzc3dvcmQtMQ==") // demo-client:basic-password-1
+	j.NewEntry(Call{Request: r, Status: 401})
+	e := j.NewEntry(Call{Request: httptest.NewRequest("POST", "/x", nil), RequestBody: []byte(`{"p":"basic-password-1"}`), Status: 400})
+	if out, _ := json.Marshal(e); strings.Contains(string(out), "basic-password-1") {
+		t.Errorf("password in clear: %s", out)
+	}
+}

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -54,13 +55,22 @@ func (rd *redactor) recordedHeaders(h http.Header) map[string]string {
 	return out
 }
 
-// authorization keeps the scheme and replaces the credential with its fingerprint.
+// authorization keeps the scheme and replaces the credential with its fingerprint. The password
+// of Basic credentials becomes known too, so it is hidden if it shows up on its own later.
 func (rd *redactor) authorization(v string) string {
 	scheme, cred, ok := strings.Cut(v, " ")
 	if !ok {
 		return rd.secret(v)
 	}
-	return scheme + " " + rd.secret(strings.TrimSpace(cred))
+	cred = strings.TrimSpace(cred)
+	if strings.EqualFold(scheme, "Basic") {
+		if pair, err := base64.StdEncoding.DecodeString(cred); err == nil {
+			if _, password, ok := strings.Cut(string(pair), ":"); ok {
+				rd.known.Add(password)
+			}
+		}
+	}
+	return scheme + " " + rd.secret(cred)
 }
 
 // query shows the query percent-decoded, with the values of secret-named parameters and every
