@@ -16,7 +16,7 @@ const MinHarvested = 6
 // DefaultCapacity is how many values a Set keeps unless told otherwise.
 const DefaultCapacity = 4096
 
-// maxShort bounds the values shorter than gramLen+3 bytes: they cannot be found through the
+// maxShort bounds the values shorter than minIndexed bytes: they cannot be found through the
 // sampled index and are searched for one by one, so there must be few of them.
 const maxShort = 64
 
@@ -43,7 +43,7 @@ type Set struct {
 	ring    []string // indexed values, oldest overwritten first; "" is a free slot
 	next    int
 	grams   map[uint32][]ref // the gramLen-byte windows at offsets 0..gramLen-1 of each ring value
-	filter  []uint64         // a bit per hash of a gram in grams (or stale, see rebuild)
+	filter  []uint64         // a bit per hash of a gram in grams (or stale, see unindex)
 	stale   int              // grams removed since filter was built
 	short   []string         // values shorter than minIndexed, oldest first
 	// shortest is the length of the shortest value ever added (0: none yet): no shorter text
