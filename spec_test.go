@@ -41,15 +41,3 @@ func TestSpecKeepsRealServers(t *testing.T) {
 		}
 	}
 }
-
-func TestFingerprintHidesSecret(t *testing.T) {
-	fp := Fingerprint("demo-secret")
-	if strings.Contains(fp, "demo") || fp == Fingerprint("demo-secret2") || fp != Fingerprint("demo-secret") {
-		t.Errorf("fingerprint %q leaks or is unstable", fp)
-	}
-	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
-	got := RedactJWTs("token " + jwt + " end")
-	if strings.Contains(got, jwt) || !strings.HasPrefix(got, "token fp:") {
-		t.Errorf("RedactJWTs = %q", got)
-	}
-}

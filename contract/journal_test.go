@@ -9,9 +9,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/contract"
 	"github.com/plummock/plummock/mockserver"
+	"github.com/plummock/plummock/redact"
 )
 
 // journalScan sits in front of the fake for a whole contract run. It remembers every token the
@@ -103,10 +103,10 @@ func leaks(text string, secrets []string) []string {
 	var out []string
 	for _, s := range secrets {
 		if strings.Contains(text, s) {
-			out = append(out, plummock.Fingerprint(s))
+			out = append(out, redact.Fingerprint(s))
 		}
 	}
-	if plummock.LooksLikeJWT(text) {
+	if redact.LooksLikeJWT(text) {
 		out = append(out, "a JWT-shaped string")
 	}
 	return out
@@ -148,11 +148,11 @@ func TestLeakScanFindsPlantedSecrets(t *testing.T) {
 	for _, planted := range append(secrets, jwt) {
 		view := `{"requests":[{"request_body":{"refresh_token":"` + planted + `"}}]}`
 		if len(leaks(view, secrets)) == 0 {
-			t.Errorf("planted %s not found", plummock.Fingerprint(planted))
+			t.Errorf("planted %s not found", redact.Fingerprint(planted))
 		}
-		clean := strings.ReplaceAll(view, planted, plummock.Fingerprint(planted))
+		clean := strings.ReplaceAll(view, planted, redact.Fingerprint(planted))
 		if found := leaks(clean, secrets); len(found) > 0 {
-			t.Errorf("fingerprint of %s flagged: %v", plummock.Fingerprint(planted), found)
+			t.Errorf("fingerprint of %s flagged: %v", redact.Fingerprint(planted), found)
 		}
 	}
 }

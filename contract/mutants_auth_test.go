@@ -3,8 +3,8 @@ package contract_test
 import (
 	"net/http"
 
-	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/contract"
+	"github.com/plummock/plummock/redact"
 )
 
 // authMutants let through bearers the contract says must be refused.
@@ -15,7 +15,7 @@ func authMutants() []mutant {
 			return swapAuth(next, pCreate, func(r *http.Request) bool { return r.Header.Get("Authorization") == "" }, company)
 		}},
 		{"user-token-accepted-on-e1", "errors/e1-user-token", func(next http.Handler) http.Handler {
-			return swapAuth(next, pCreate, func(r *http.Request) bool { return plummock.LooksLikeJWT(bearer(r)) }, company)
+			return swapAuth(next, pCreate, func(r *http.Request) bool { return redact.LooksLikeJWT(bearer(r)) }, company)
 		}},
 		{"company-token-accepted-on-e8", "errors/e8-company-token", func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

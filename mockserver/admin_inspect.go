@@ -22,10 +22,10 @@ func (s *Server) inspectBindings() map[string]adminOperation {
 	}
 }
 
-// adminListRequests answers the journal, newest first: ?operation=&status=&limit=.
+// adminListRequests answers the journal, newest first: ?operation=&status=&reason=&limit=.
 func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request, _ adminInput) {
 	q := r.URL.Query()
-	f := journal.Filter{Operation: q.Get("operation")}
+	f := journal.Filter{Operation: q.Get("operation"), Reason: q.Get("reason")}
 	for name, into := range map[string]*int{"status": &f.Status, "limit": &f.Limit} {
 		if v := q.Get(name); v != "" {
 			n, err := strconv.Atoi(v)
@@ -194,6 +194,7 @@ func (s *Server) applyFixtures(r *http.Request, set *fixtures.Set) error {
 	if err := s.tokens.Reset(r.Context(), set); err != nil {
 		return err
 	}
+	s.rememberSecrets(set)
 	if set.Profile != nil {
 		return s.tokens.SetPolicy(*set.Profile) // already checked by fixtures.Parse
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/redact"
 )
 
 func TestJournalRecordsRedactedCallsNewestFirst(t *testing.T) {
@@ -26,7 +26,7 @@ func TestJournalRecordsRedactedCallsNewestFirst(t *testing.T) {
 			t.Errorf("journal holds a secret: %.12s…", secret)
 		}
 	}
-	if plummock.LooksLikeJWT(all.raw) || !strings.Contains(all.raw, plummock.Fingerprint(set.str("refresh_token"))) {
+	if redact.LooksLikeJWT(all.raw) || !strings.Contains(all.raw, redact.Fingerprint(set.str("refresh_token"))) {
 		t.Errorf("journal not fingerprinted: %s", all.raw)
 	}
 	filtered := admin(t, ts.URL, "GET", "/requests?operation=createUserToken&status=200&limit=5", nil)
@@ -47,14 +47,14 @@ func TestStateShowsFamiliesRedacted(t *testing.T) {
 	set := createUser(t, ts.URL)
 	call(t, "POST", ts.URL+pathUser, nil, refreshBody(set.str("refresh_token")))
 	r := admin(t, ts.URL, "GET", "/state", nil)
-	if r.status != 200 || strings.Contains(r.raw, set.str("refresh_token")) || strings.Contains(r.raw, "demo-secret") || plummock.LooksLikeJWT(r.raw) {
+	if r.status != 200 || strings.Contains(r.raw, set.str("refresh_token")) || strings.Contains(r.raw, "demo-secret") || redact.LooksLikeJWT(r.raw) {
 		t.Fatalf("state: %d %s", r.status, r.raw)
 	}
-	fp := plummock.Fingerprint(set.str("refresh_token"))
+	fp := redact.Fingerprint(set.str("refresh_token"))
 	if !strings.Contains(r.raw, `{"id":"`+fp+`","status":"used"`) {
 		t.Errorf("state does not show the used refresh token %s: %s", fp, r.raw)
 	}
-	if !strings.Contains(r.raw, `"id":"`+plummock.Fingerprint("demo-company-token")+`","status":"live"`) {
+	if !strings.Contains(r.raw, `"id":"`+redact.Fingerprint("demo-company-token")+`","status":"live"`) {
 		t.Errorf("fixture token not shown by fingerprint: %s", r.raw)
 	}
 }

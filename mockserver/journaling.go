@@ -3,9 +3,13 @@ package mockserver
 import (
 	"net/http"
 
+	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/clock"
 	"github.com/plummock/plummock/mockserver/journal"
 )
+
+// reasonHeader is the answer header that says why the mock refused a call; the journal keeps it.
+const reasonHeader = "Plummock-Reason"
 
 // maxJournaledBody bounds what the journal keeps of a response body.
 const maxJournaledBody = 16 << 10
@@ -21,14 +25,25 @@ func (s *Server) journalCalls(next http.Handler) http.Handler {
 				defer panic(v) // recorded; recoverPanics answers it
 			}
 			info := infoOf(r.Context())
-			e := journal.NewEntry(journal.Call{Request: r, RequestBody: info.body, RequestJSON: info.bodyChecked,
-				Status: cw.status, ResponseBody: cw.body, ResponseJSON: cw.encoded})
-			e.Time, e.RequestID, e.Operation, e.Fault = s.clock.Now(), info.id, info.operation, info.fault
+			e := s.journal.NewEntry(journal.Call{Request: r, RequestID: info.id, RequestBody: info.body, RequestJSON: info.bodyChecked,
+				Status: cw.status, ResponseBody: cw.body, ResponseJSON: cw.encoded, Reason: cw.Header().Get(reasonHeader)})
+			e.Time, e.Operation, e.Fault = s.clock.Now(), info.operation, info.fault
 			e.DurationMS = watch.Milliseconds()
 			s.journal.Add(e)
 		}()
 		next.ServeHTTP(cw, r)
 	})
+}
+
+// rememberSecrets tells the journal the credentials of a fixture set and the admin token, so it
+// hides them wherever a call carries them (under an unknown key, in the path, in a header).
+func (s *Server) rememberSecrets(set *fixtures.Set) {
+	s.journal.Remember(s.opts.AdminToken)
+	for _, c := range set.Companies {
+		s.journal.Remember(c.ClientSecret)
+		s.journal.Remember(c.AccessTokens...)
+		s.journal.Remember(c.RefreshTokens...)
+	}
 }
 
 // capturingWriter keeps the status and the first part of the body.

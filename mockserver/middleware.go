@@ -11,9 +11,9 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/mockserver/apierr"
 	"github.com/plummock/plummock/mockserver/clock"
+	"github.com/plummock/plummock/redact"
 )
 
 // requestInfo travels with a request so the access log can name the operation the API layer
@@ -61,7 +61,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			return
 		}
 		s.log.LogAttrs(r.Context(), level, "request",
-			slog.String("request_id", info.id), slog.String("method", r.Method), slog.String("path", plummock.RedactJWTs(r.URL.Path)),
+			slog.String("request_id", info.id), slog.String("method", r.Method), slog.String("path", redact.JWTs(r.URL.Path)),
 			slog.String("operation", info.operation), slog.Int("status", sw.status),
 			slog.Float64("latency_ms", watch.Milliseconds()))
 	})
@@ -116,7 +116,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			s.log.LogAttrs(r.Context(), slog.LevelError, "handler panic",
-				slog.String("path", plummock.RedactJWTs(r.URL.Path)), slog.String("stack", string(debug.Stack())))
+				slog.String("path", redact.JWTs(r.URL.Path)), slog.String("stack", string(debug.Stack())))
 			writeError(w, apierr.Internal())
 		}()
 		next.ServeHTTP(w, r)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/redact"
 )
 
 // TestNoSecretReachesTheLogs runs a whole session — E1, E2, E3, E4, E8, every kind of refusal,
@@ -62,10 +62,10 @@ func checkNoSecrets(t *testing.T, where, text string, secrets []string) {
 	t.Helper()
 	for _, s := range secrets {
 		if s != "" && strings.Contains(text, s) {
-			t.Errorf("the %s contains the secret %s", where, plummock.Fingerprint(s))
+			t.Errorf("the %s contains the secret %s", where, redact.Fingerprint(s))
 		}
 	}
-	if plummock.LooksLikeJWT(text) {
+	if redact.LooksLikeJWT(text) {
 		t.Errorf("the %s contains a JWT-shaped string", where)
 	}
 }

@@ -105,6 +105,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.profile = s.tokens.Policy()
+	s.rememberSecrets(opts.Fixtures)
 	s.operations = s.bindings()
 	if err := bindOperations(doc, s.operations); err != nil {
 		return nil, err

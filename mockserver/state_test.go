@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/redact"
 )
 
 // TestStateShowsLatestAccessAndWatermarks: issued access tokens have no record, so the state
@@ -60,9 +60,9 @@ func TestStateShowsLatestAccessAndWatermarks(t *testing.T) {
 			latest = append(latest, f.Latest.Status)
 		}
 	}
-	if statuses[plummock.Fingerprint(first.str("refresh_token"))] != "revoked:password_reset" || // used, then revoked
-		statuses[plummock.Fingerprint(next.str("refresh_token"))] != "revoked:password_reset" ||
-		statuses[plummock.Fingerprint(later.str("refresh_token"))] != "live" {
+	if statuses[redact.Fingerprint(first.str("refresh_token"))] != "revoked:password_reset" || // used, then revoked
+		statuses[redact.Fingerprint(next.str("refresh_token"))] != "revoked:password_reset" ||
+		statuses[redact.Fingerprint(later.str("refresh_token"))] != "live" {
 		t.Errorf("refresh token statuses %v: %s", statuses, r.raw)
 	}
 	if len(latest) != 2 || latest[0] != "revoked:password_reset" || latest[1] != "live" {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/mockserver/apierr"
+	"github.com/plummock/plummock/redact"
 )
 
 // serveStrict runs the handler into a buffer and lets the answer out only if it matches the
@@ -57,11 +57,11 @@ func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 func violation(err error) string {
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
-		return plummock.RedactJWTs(strings.Join(se.JSONPointer(), ".") + ": " + se.Reason)
+		return redact.JWTs(strings.Join(se.JSONPointer(), ".") + ": " + se.Reason)
 	}
 	var re *openapi3filter.ResponseError
 	if errors.As(err, &re) && re.Reason != "" {
-		return plummock.RedactJWTs(re.Reason)
+		return redact.JWTs(re.Reason)
 	}
 	return "response does not match the spec"
 }

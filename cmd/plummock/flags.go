@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/plummock/plummock/mockserver/journal"
 )
 
 // applyEnv sets every flag not given on the command line from PREFIX_NAME (upper case, dashes
@@ -24,4 +26,13 @@ func applyEnv(fs *flag.FlagSet, prefix string, getenv func(string) string) error
 		}
 	})
 	return err
+}
+
+// checkJournalSize refuses a --journal-size (or PLUMMOCK_JOURNAL_SIZE) the journal cannot keep:
+// its entries are preallocated, so a huge value would be a huge allocation at start.
+func checkJournalSize(n int) error {
+	if err := journal.CheckSize(n); err != nil {
+		return fmt.Errorf("--journal-size %d: %w", n, err)
+	}
+	return nil
 }

@@ -69,6 +69,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 		return nil, err
 	}
 	cfg.opts.DisableAdmin = !cfg.admin
+	if err := checkJournalSize(cfg.opts.JournalSize); err != nil {
+		return nil, err
+	}
 	if err := checkStore(cfg.store, cfg.key); err != nil {
 		return nil, err
 	}

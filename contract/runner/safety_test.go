@@ -1,7 +1,9 @@
 package runner_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,10 +12,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/plummock/plummock"
 	"github.com/plummock/plummock/contract"
 	"github.com/plummock/plummock/contract/runner"
 	"github.com/plummock/plummock/mockserver"
+	"github.com/plummock/plummock/redact"
 )
 
 func TestProductionHostRefused(t *testing.T) {
@@ -129,12 +131,12 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		t.Fatalf("collected only %d tokens", len(col.tokens))
 	}
 	for name, text := range outputs {
-		if plummock.LooksLikeJWT(text) {
+		if redact.LooksLikeJWT(text) {
 			t.Errorf("%s contains a JWT-shaped string", name)
 		}
 		for _, s := range secrets {
 			if strings.Contains(text, s) {
-				t.Errorf("%s contains the secret %s", name, plummock.Fingerprint(s))
+				t.Errorf("%s contains the secret %s", name, redact.Fingerprint(s))
 			}
 		}
 	}
@@ -201,5 +203,60 @@ func TestCompareTwoReportsIgnoresPlumBaseURL(t *testing.T) {
 	}
 	if r := run(t, nil, "--base-url", "http://127.0.0.1:1/chef", "--compare", a, b); r.code != runner.ExitUsage || r.stderr == "" {
 		t.Errorf("--base-url with two reports: exit %d, want 2 with a message", r.code)
+	}
+}
+
+// echoSecrets is a leaky mutant: every JSON answer quotes back, under keys no rule knows and in
+// free text, what the request carried (its body, so the client secret and refresh token, and its
+// Authorization header), as a careless server's debug output would.
+func echoSecrets(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reqBody, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(reqBody))
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		var m map[string]any
+		if json.Unmarshal(body, &m) == nil {
+			m["x_debug"] = "request was " + string(reqBody)
+			m["seen_auth"] = r.Header.Get("Authorization")
+			var in map[string]any
+			if json.Unmarshal(reqBody, &in) == nil {
+				m["rt"], m["cs"] = in["refresh_token"], in["client_secret"]
+			}
+			body, _ = json.Marshal(m)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}
+
+// TestSecretsEchoedUnderUnknownKeysAreHidden: credentials and issued tokens quoted back by a
+// server under unknown keys and in free text are hidden by value in every output.
+func TestSecretsEchoedUnderUnknownKeysAreHidden(t *testing.T) {
+	var col secretCollector
+	root, dir := fake(t, mockserver.Options{}, func(h http.Handler) http.Handler { return col.wrap(echoSecrets(capitalType(h))) }), t.TempDir()
+	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	r := run(t, nil, "--base-url", root+"/chef", "--admin-url", root, "--json", jsonPath, "--junit", junitPath,
+		"--only", "^(e1|e2|e3|errors/e2)/")
+	if r.code != runner.ExitFail {
+		t.Fatalf("exit %d, want 1 (the mutant fails cases)\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "json": readFile(t, jsonPath), "junit": readFile(t, junitPath)}
+	if !strings.Contains(outputs["json"], "x_debug") && !strings.Contains(r.stdout, "x_debug") {
+		t.Fatalf("no echoed body reached the outputs, so the check proves nothing:\n%s", r.stdout)
+	}
+	d := contract.DemoCredentials()
+	secrets := append([]string{d.CompanyToken, d.CompanyRefreshToken, d.ClientSecret}, col.tokens...)
+	for name, text := range outputs {
+		for _, s := range secrets {
+			if s != "" && strings.Contains(text, s) {
+				t.Errorf("%s contains the secret %s", name, redact.Fingerprint(s))
+			}
+		}
 	}
 }

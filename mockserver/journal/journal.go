@@ -4,8 +4,12 @@
 package journal
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/plummock/plummock/redact"
 )
 
 // Entry is one recorded call.
@@ -15,11 +19,13 @@ type Entry struct {
 	RequestID  string            `json:"request_id"`
 	Method     string            `json:"method"`
 	Path       string            `json:"path"`
+	Query      string            `json:"query,omitempty"`
 	Operation  string            `json:"operation,omitempty"`
 	Status     int               `json:"status"`
 	DurationMS float64           `json:"duration_ms"`
 	ErrorCode  string            `json:"error_code,omitempty"`
 	Fault      string            `json:"fault,omitempty"`
+	Reason     string            `json:"reason,omitempty"` // the Plummock-Reason header of the answer
 	Headers    map[string]string `json:"request_headers,omitempty"`
 	Request    any               `json:"request_body,omitempty"`
 	Response   any               `json:"response_body,omitempty"`
@@ -29,11 +35,36 @@ type Entry struct {
 type Filter struct {
 	Operation string
 	Status    int
+	Reason    string // entries whose reason contains this text
 	Limit     int
+}
+
+func (f Filter) matches(e Entry) bool {
+	return (f.Operation == "" || e.Operation == f.Operation) && (f.Status == 0 || e.Status == f.Status) &&
+		(f.Reason == "" || strings.Contains(e.Reason, f.Reason))
 }
 
 // DefaultSize is how many calls the journal keeps unless told otherwise.
 const DefaultSize = 1000
+
+// MaxSize bounds the journal: its entries are preallocated, and the secrets it knows are sized
+// from it, so an unbounded size would be unbounded memory.
+const MaxSize = 100_000
+
+// CheckSize refuses a size New would not honour (New clamps it; a command line should say so).
+func CheckSize(size int) error {
+	if size < 0 || size > MaxSize {
+		return fmt.Errorf("the journal keeps between 1 and %d calls (0: the default, %d)", MaxSize, DefaultSize)
+	}
+	return nil
+}
+
+// Secrets the journal knows are bounded too: twice the entries (an issuing call and a later one
+// sending the same token elsewhere), within these limits.
+const (
+	minSecrets = 1024
+	maxSecrets = 1 << 17
+)
 
 // Journal is a fixed-size ring, newest overwriting oldest. Safe for concurrent use.
 type Journal struct {
@@ -42,15 +73,21 @@ type Journal struct {
 	next    int
 	full    bool
 	seq     uint64
+	secrets *redact.Set // values hidden wherever they appear; kept across Clear
 }
 
-// New returns a journal keeping the last size entries (size <= 0: DefaultSize).
+// New returns a journal keeping the last size entries (size <= 0: DefaultSize; at most MaxSize).
 func New(size int) *Journal {
 	if size <= 0 {
 		size = DefaultSize
 	}
-	return &Journal{entries: make([]Entry, size)}
+	size = min(size, MaxSize)
+	return &Journal{entries: make([]Entry, size), secrets: redact.NewSet(min(max(2*size, minSecrets), maxSecrets))}
 }
+
+// Remember registers credentials the journal must hide wherever they appear (client secrets,
+// fixture tokens): every non-empty one, however short.
+func (j *Journal) Remember(credentials ...string) { j.secrets.AddCredential(credentials...) }
 
 // Add records an entry; the caller has already redacted it (see NewEntry).
 func (j *Journal) Add(e Entry) {
@@ -76,7 +113,7 @@ func (j *Journal) List(f Filter) []Entry {
 	out := []Entry{}
 	for i := 0; i < n; i++ {
 		e := j.entries[(j.next-1-i+len(j.entries))%len(j.entries)]
-		if (f.Operation == "" || e.Operation == f.Operation) && (f.Status == 0 || e.Status == f.Status) {
+		if f.matches(e) {
 			out = append(out, e)
 			if f.Limit > 0 && len(out) == f.Limit {
 				break

@@ -2,36 +2,43 @@ package journal
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
-	"github.com/plummock/plummock"
+	"github.com/plummock/plummock/redact"
 )
 
-// secretFields are JSON keys whose values are credentials wherever they appear.
-func isSecretField(key string) bool {
-	switch strings.ToLower(key) {
-	case "access_token", "refresh_token", "client_secret", "token", "password", "code", "id_token":
-		return true
-	}
-	return false
-}
-
-// redactor redacts one call. It remembers its last fingerprint: the token in a call's
-// Authorization header is often the very token its answer names (E4), and hashing it once is
-// enough.
+// redactor redacts one call: by key (a secret-named field, at any depth), by value (anything
+// equal to or containing a secret the journal knows, wherever it stands) and by shape (JWTs).
+// Every secret it meets under a secret-named key or in the Authorization header becomes known,
+// so the next call that sends it under another name is redacted too. It remembers its last
+// fingerprint: the token in a call's Authorization header is often the very token its answer
+// names (E4), and hashing it once is enough.
 type redactor struct {
+	known                 *redact.Set
 	lastSecret, lastPrint string
 }
 
 func (rd *redactor) fingerprint(secret string) string {
 	if secret != rd.lastSecret || rd.lastPrint == "" {
-		rd.lastSecret, rd.lastPrint = secret, plummock.Fingerprint(secret)
+		rd.lastSecret, rd.lastPrint = secret, redact.Fingerprint(secret)
 	}
 	return rd.lastPrint
 }
+
+// secret registers a value met under a secret-named key and returns its fingerprint.
+func (rd *redactor) secret(v string) string {
+	if v != rd.lastSecret { // the same value twice in one call is registered once
+		rd.known.Add(v)
+	}
+	return rd.fingerprint(v)
+}
+
+// text hides known secrets and JWTs in free text (a path, a header, a reason).
+func (rd *redactor) text(s string) string { return rd.known.Redact(s) }
 
 // recordedHeaders are the request headers worth keeping; Authorization is kept as a scheme and
 // a fingerprint only.
@@ -39,7 +46,7 @@ func (rd *redactor) recordedHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, 2)
 	for _, name := range []string{"Content-Type", "Origin", "User-Agent", "X-Request-Id"} {
 		if v := h.Get(name); v != "" {
-			out[name] = plummock.RedactJWTs(v)
+			out[name] = rd.text(v)
 		}
 	}
 	if auth := h.Get("Authorization"); auth != "" {
@@ -48,20 +55,62 @@ func (rd *redactor) recordedHeaders(h http.Header) map[string]string {
 	return out
 }
 
-// authorization keeps the scheme and replaces the credential with its fingerprint.
+// authorization keeps the scheme and replaces the credential with its fingerprint. The password
+// of Basic credentials becomes known too, so it is hidden if it shows up on its own later.
 func (rd *redactor) authorization(v string) string {
 	scheme, cred, ok := strings.Cut(v, " ")
 	if !ok {
-		return rd.fingerprint(v)
+		return rd.secret(v)
 	}
-	return scheme + " " + rd.fingerprint(strings.TrimSpace(cred))
+	cred = strings.TrimSpace(cred)
+	if strings.EqualFold(scheme, "Basic") {
+		if pair, err := base64.StdEncoding.DecodeString(cred); err == nil {
+			if _, password, ok := strings.Cut(string(pair), ":"); ok {
+				rd.known.Add(password)
+			}
+		}
+	}
+	return scheme + " " + rd.secret(cred)
+}
+
+// query shows the query percent-decoded, with the values of secret-named parameters and every
+// known secret hidden. '+' is shown as it was sent (a known secret may contain one); the value
+// registered as a secret is the one a server decodes.
+func (rd *redactor) query(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	parts := strings.Split(raw, "&")
+	for i, p := range parts {
+		k, v, hasValue := strings.Cut(p, "=")
+		parts[i] = unescape(k, url.PathUnescape)
+		if !hasValue {
+			continue
+		}
+		if redact.IsSecretField(parts[i]) {
+			parts[i] += "=" + rd.secret(unescape(v, url.QueryUnescape))
+		} else {
+			parts[i] += "=" + unescape(v, url.PathUnescape)
+		}
+	}
+	return rd.text(strings.Join(parts, "&"))
+}
+
+// unescape decodes a query component, or keeps it as sent if it is malformed.
+func unescape(s string, decode func(string) (string, error)) string {
+	if u, err := decode(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // body returns a JSON body with every secret field, at any depth, replaced by its fingerprint,
-// and any JWT-shaped text too; a body that is not JSON is kept only as its length. known says it is already known to be valid JSON (the mock encoded it,
-// or the strict decoder passed it), which spares a second validating pass. The common case is
-// a textual pass over the bytes (no decoding); a body with escapes, where text and value could
-// differ, is decoded and walked instead.
+// and any known secret or JWT-shaped text too; a body that is not JSON is kept only as its
+// length. known says it is already known to be valid JSON (the mock encoded it, or the strict
+// decoder passed it), which spares a second validating pass. The common case is a textual pass
+// over the bytes (no decoding); a body with escapes, where text and value could differ, or where
+// hiding a known value broke the JSON (the value spanned a quote, or was a number), is decoded
+// and walked instead.
 func (rd *redactor) body(body []byte, known bool) any {
 	if len(body) == 0 {
 		return nil
@@ -70,25 +119,34 @@ func (rd *redactor) body(body []byte, known bool) any {
 		return map[string]any{"unparsed_bytes": len(body)}
 	}
 	if bytes.IndexByte(body, '\\') >= 0 {
-		return redactDecoded(body)
+		return rd.decoded(body)
 	}
 	out, ok := rd.secretText(body)
 	if !ok {
-		return redactDecoded(body)
+		return rd.decoded(body)
+	}
+	if hidden, changed := rd.known.ValuesBytes(out); changed {
+		if !json.Valid(hidden) {
+			return rd.decoded(body)
+		}
+		out = hidden
 	}
 	if bytes.Contains(out, []byte("eyJ")) {
-		out = []byte(plummock.RedactJWTs(string(out)))
+		out = []byte(redact.JWTs(string(out)))
 	}
 	return json.RawMessage(out)
 }
 
-// redactDecoded is the slow, general path: decode, walk, replace.
-func redactDecoded(body []byte) any {
+// decoded is the slow, general path: decode, walk, replace. Numbers keep their literal text,
+// so a numeric secret is recognised as it was sent.
+func (rd *redactor) decoded(body []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
 	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
+	if err := dec.Decode(&v); err != nil {
 		return map[string]any{"unparsed_bytes": len(body)}
 	}
-	return redactValue(v, false)
+	return rd.value(v, false)
 }
 
 // secretText replaces the string value of every secret key in valid, escape-free JSON,
@@ -104,9 +162,8 @@ func (rd *redactor) secretText(body []byte) (_ []byte, ok bool) {
 			continue
 		}
 		end := i + 1 + bytes.IndexByte(body[i+1:], '"')
-		key := body[i+1 : end]
 		start, vend, isSecret := 0, 0, false
-		if isSecretField(string(key)) {
+		if redact.IsSecretField(string(body[i+1 : end])) {
 			if !plainOrString(body, end+1) {
 				return nil, false
 			}
@@ -116,7 +173,7 @@ func (rd *redactor) secretText(body []byte) (_ []byte, ok bool) {
 			i = end + 1
 			continue
 		}
-		out = append(append(out, body[last:start]...), rd.fingerprint(string(body[start:vend]))...)
+		out = append(append(out, body[last:start]...), rd.secret(string(body[start:vend]))...)
 		last, i = vend, vend+1
 	}
 	if out == nil {
@@ -160,32 +217,34 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// redactValue walks a decoded body. Under a secret key every string and number, however nested,
-// becomes its fingerprint (a wrong-typed body must not smuggle a credential in); elsewhere only
-// JWT-shaped text is replaced.
-func redactValue(v any, secret bool) any {
+// value walks a decoded body. Under a secret key every string and number, however nested,
+// becomes its fingerprint (a wrong-typed body must not smuggle a credential in); elsewhere known
+// secrets (in keys and values, numbers included) and JWT-shaped text are replaced.
+func (rd *redactor) value(v any, secret bool) any {
 	switch x := v.(type) {
 	case map[string]any:
+		out := make(map[string]any, len(x))
 		for k, val := range x {
-			x[k] = redactValue(val, secret || isSecretField(k))
+			out[rd.text(k)] = rd.value(val, secret || redact.IsSecretField(k))
 		}
-		return x
+		return out
 	case []any:
 		for i := range x {
-			x[i] = redactValue(x[i], secret)
+			x[i] = rd.value(x[i], secret)
 		}
 		return x
-	case float64:
+	case json.Number:
 		if secret {
-			return plummock.Fingerprint(strconv.FormatFloat(x, 'g', -1, 64))
+			return rd.secret(string(x))
+		}
+		if rd.known.Contains(string(x)) {
+			return rd.fingerprint(string(x))
 		}
 	case string:
 		if secret {
-			return plummock.Fingerprint(x)
+			return rd.secret(x)
 		}
-		if strings.Contains(x, "eyJ") { // the only strings the regexp could change
-			return plummock.RedactJWTs(x)
-		}
+		return rd.text(x)
 	}
 	return v
 }
@@ -193,24 +252,29 @@ func redactValue(v any, secret bool) any {
 // Call is what the journal is told about one API call.
 type Call struct {
 	Request      *http.Request
+	RequestID    string // a client's X-Request-Id, or one the mock made up
 	RequestBody  []byte
 	RequestJSON  bool // RequestBody already passed the strict JSON check
 	Status       int
 	ResponseBody []byte
-	ResponseJSON bool // ResponseBody was encoded by the mock itself
+	ResponseJSON bool   // ResponseBody was encoded by the mock itself
+	Reason       string // the answer's Plummock-Reason header: why the mock refused the call
 }
 
-// NewEntry builds a redacted entry from a call.
-func NewEntry(c Call) Entry {
-	var rd redactor
+// NewEntry builds a redacted entry from a call, learning the secrets it carries.
+func (j *Journal) NewEntry(c Call) Entry {
+	rd := redactor{known: j.secrets}
 	return Entry{
 		Method:    c.Request.Method,
-		Path:      plummock.RedactJWTs(c.Request.URL.Path),
-		Status:    c.Status,
-		ErrorCode: errorCode(c.ResponseBody, c.Status),
-		Headers:   rd.recordedHeaders(c.Request.Header),
+		Headers:   rd.recordedHeaders(c.Request.Header), // first: it registers the bearer token
 		Request:   rd.body(c.RequestBody, c.RequestJSON),
 		Response:  rd.body(c.ResponseBody, c.ResponseJSON),
+		Path:      rd.text(c.Request.URL.Path),
+		Query:     rd.query(c.Request.URL.RawQuery),
+		RequestID: rd.text(c.RequestID),
+		Status:    c.Status,
+		ErrorCode: rd.text(errorCode(c.ResponseBody, c.Status)),
+		Reason:    rd.text(c.Reason),
 	}
 }
 

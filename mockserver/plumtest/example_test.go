@@ -1,39 +1,67 @@
 package plumtest_test
 
 import (
-	"fmt"
+	"bytes"
 	"net/http"
+	"testing"
 	"time"
 
 	"github.com/plummock/plummock/mockserver/plumtest"
 )
 
-// Example shows a token expiring without waiting: the fake's clock moves 361 hours.
-func Example() {
-	plum, err := plumtest.New(plumtest.Options{}) // in a test: plum := plumtest.Start(t)
-	if err != nil {
-		panic(err)
+// testTokenExpires is a test in your package (name it TestTokenExpires): an access token
+// expires without the test waiting, because the fake's clock moves. No call returns an error to
+// check: a refused one fails the test with the mock's answer.
+func testTokenExpires(t *testing.T) {
+	plum := plumtest.Start(t) // a fresh fake on a loopback port, stopped when the test ends
+	set := plum.CreateUserTokens(t, plum.Credentials.SuperAdmin)
+	if set.ExpiresIn != 360*time.Hour {
+		t.Fatalf("a user access token lives 15 days, not %v", set.ExpiresIn)
 	}
-	defer plum.Close()
+	if got := validate(t, plum, set.AccessToken); got != http.StatusOK {
+		t.Fatalf("validate: %d, want 200", got)
+	}
+	plum.AdvanceClock(t, set.AccessTokenExpiry.Sub(plum.Now(t))+time.Second)
+	if got := validate(t, plum, set.AccessToken); got != http.StatusUnauthorized {
+		t.Errorf("validate after expiry: %d, want 401", got)
+	}
+	for _, r := range plum.Requests(t, "validateToken") { // tokens appear as fingerprints
+		t.Logf("%s %s -> %d %s", r.Method, r.Path, r.Status, r.ErrorCode)
+	}
+}
 
-	set, _ := plum.CreateUserTokens(plum.Credentials.SuperAdmin)
-	fmt.Println("token type:", set.TokenType, "expires in:", set.ExpiresIn)
-
-	validate := func() int {
-		req, _ := http.NewRequest("GET", plum.BaseURL+"/v1/oauth/token", nil)
-		req.Header.Set("Authorization", "Bearer "+set.AccessToken)
-		resp, err := http.DefaultClient.Do(req)
+// testRefreshSurvives503 makes the next refresh fail as Plum does under load; your client must
+// retry and end with a working token.
+func testRefreshSurvives503(t *testing.T) {
+	plum := plumtest.Start(t)
+	set := plum.CreateUserTokens(t, plum.Credentials.SuperAdmin)
+	plum.InjectFault(t, plumtest.Fault{Operation: "refreshUserToken", Preset: "503", Count: 1})
+	body := `{"grant_type":"refresh_token","refresh_token":"` + set.RefreshToken + `","client_id":"` +
+		plum.Credentials.ClientID + `","client_secret":"` + plum.Credentials.ClientSecret + `"}`
+	for _, want := range []int{http.StatusServiceUnavailable, http.StatusOK} { // your client's retry
+		resp, err := http.Post(plum.BaseURL+"/v1/oauth/token/user", "application/json", bytes.NewBufferString(body))
 		if err != nil {
-			panic(err)
+			t.Fatal(err)
 		}
 		resp.Body.Close()
-		return resp.StatusCode
+		if resp.StatusCode != want {
+			t.Fatalf("refresh: %d, want %d", resp.StatusCode, want)
+		}
 	}
-	fmt.Println("validate now:", validate())
-	_ = plum.AdvanceClock(361 * time.Hour)
-	fmt.Println("validate after 361h:", validate())
-	// Output:
-	// token type: bearer expires in: 1296000
-	// validate now: 200
-	// validate after 361h: 401
 }
+
+// validate is what your client does with a token: Plum's E4.
+func validate(t *testing.T, plum *plumtest.Mock, token string) int {
+	req, _ := http.NewRequest(http.MethodGet, plum.BaseURL+"/v1/oauth/token", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// Example is this whole file: two tests as they would stand in your package, with a helper.
+// plumtest's own tests run them.
+func Example() {}

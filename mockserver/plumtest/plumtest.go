@@ -6,12 +6,15 @@
 //		plum := plumtest.Start(t)
 //		client := myapp.NewPlumClient(plum.BaseURL, plum.Credentials.ClientID, plum.Credentials.ClientSecret)
 //		...
-//		plum.AdvanceClock(361 * time.Hour) // the access token is now expired
+//		plum.AdvanceClock(t, 361*time.Hour) // the access token is now expired
 //		...
 //	}
 //
-// The control methods go through the mock's admin API over HTTP, exactly as a test in another
-// language would drive a plummock binary or container.
+// Every control method takes the calling test's t and fails it (t.Fatalf, naming the admin call
+// and the mock's answer) if the mock refuses, so a test reads as a list of steps with no error
+// to check. Pass the t of the test or subtest that makes the call. The methods go through the
+// mock's admin API over HTTP, exactly as a test in another language would drive a plummock
+// binary or container.
 package plumtest
 
 import (
@@ -71,7 +74,8 @@ func Start(t testing.TB, opts ...Options) *Mock {
 	return m
 }
 
-// New runs a fake until Close; prefer Start in tests.
+// New runs a fake until Close; prefer Start in tests. New suits a fake shared by a package's
+// tests, started in TestMain (which has no t).
 func New(o Options) (*Mock, error) {
 	mo := mockserver.Options{Fixtures: o.Fixtures, Lifetimes: o.Lifetimes, Strict: !o.Lenient}
 	if o.Profile != nil {
@@ -112,34 +116,44 @@ func credentialsOf(set *fixtures.Set) Credentials {
 // Close stops the fake.
 func (m *Mock) Close() { m.server.Close() }
 
-// AdvanceClock moves the fake's clock forward.
-func (m *Mock) AdvanceClock(d time.Duration) error {
-	return m.admin(http.MethodPost, "/clock/advance", map[string]string{"duration": d.String()}, nil)
+// AdvanceClock moves the fake's clock forward by d: tokens expire without the test waiting.
+func (m *Mock) AdvanceClock(t testing.TB, d time.Duration) {
+	t.Helper()
+	m.admin(t, http.MethodPost, "/clock/advance", map[string]string{"duration": d.String()}, nil)
 }
 
-// SetClock moves the fake's clock to t.
-func (m *Mock) SetClock(t time.Time) error {
-	return m.admin(http.MethodPost, "/clock/set", map[string]string{"time": t.Format(time.RFC3339Nano)}, nil)
+// SetClock moves the fake's clock to at (backwards too).
+func (m *Mock) SetClock(t testing.TB, at time.Time) {
+	t.Helper()
+	m.admin(t, http.MethodPost, "/clock/set", map[string]string{"time": at.Format(time.RFC3339Nano)}, nil)
 }
 
 // FreezeClock stops the fake's clock, so expiry boundaries are exact.
-func (m *Mock) FreezeClock() error { return m.admin(http.MethodPost, "/clock/freeze", nil, nil) }
+func (m *Mock) FreezeClock(t testing.TB) {
+	t.Helper()
+	m.admin(t, http.MethodPost, "/clock/freeze", nil, nil)
+}
 
-// Now is the fake's current time.
-func (m *Mock) Now() (time.Time, error) {
+// Now is the fake's current time (millisecond precision).
+func (m *Mock) Now(t testing.TB) time.Time {
+	t.Helper()
 	var c struct {
 		NowMS int64 `json:"now_ms"`
 	}
-	err := m.admin(http.MethodGet, "/clock", nil, &c)
-	return time.UnixMilli(c.NowMS).UTC(), err
+	m.admin(t, http.MethodGet, "/clock", nil, &c)
+	return time.UnixMilli(c.NowMS).UTC()
 }
 
 // Reset returns the fake to its start-up state: every token dead, faults and journal cleared.
-func (m *Mock) Reset() error { return m.admin(http.MethodPost, "/reset", nil, nil) }
+func (m *Mock) Reset(t testing.TB) {
+	t.Helper()
+	m.admin(t, http.MethodPost, "/reset", nil, nil)
+}
 
 // SetProfile replaces the behaviour profile.
-func (m *Mock) SetProfile(p fixtures.Profile) error {
-	return m.admin(http.MethodPut, "/profile", p, nil)
+func (m *Mock) SetProfile(t testing.TB, p fixtures.Profile) {
+	t.Helper()
+	m.admin(t, http.MethodPut, "/profile", p, nil)
 }
 
 // String names the fake, for test logs.

@@ -2,7 +2,9 @@ package plumtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -16,43 +18,82 @@ func TestStartGivesWorkingCredentialsAndControls(t *testing.T) {
 		!strings.HasSuffix(plum.BaseURL, "/chef") || !strings.HasPrefix(plum.URL, "http://127.0.0.1:") {
 		t.Fatalf("mock = %+v", plum)
 	}
-	if err := plum.FreezeClock(); err != nil {
-		t.Fatal(err)
-	}
-	before, _ := plum.Now()
-	if err := plum.AdvanceClock(time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	if after, _ := plum.Now(); after.Sub(before) != time.Hour {
+	plum.FreezeClock(t)
+	before := plum.Now(t)
+	plum.AdvanceClock(t, time.Hour)
+	if after := plum.Now(t); after.Sub(before) != time.Hour {
 		t.Errorf("advance moved %v", after.Sub(before))
 	}
-	id, err := plum.InjectFault(Fault{Operation: "createUserToken", Preset: "503", Count: 1})
-	if err != nil || id == "" {
-		t.Fatalf("fault: %q %v", id, err)
+	if id := plum.InjectFault(t, Fault{Operation: "createUserToken", Preset: "503", Count: 1}); id == "" {
+		t.Fatal("fault: no id")
 	}
-	if _, err := plum.CreateUserTokens(plum.Credentials.SuperAdmin); err == nil || !strings.Contains(err.Error(), "503") {
-		t.Fatalf("fault not applied: %v", err)
+	if msg := failure(t, func(tb testing.TB) { plum.CreateUserTokens(tb, plum.Credentials.SuperAdmin) }); !strings.Contains(msg, "503") {
+		t.Fatalf("fault not applied, or not reported: %q", msg)
 	}
-	set, err := plum.CreateUserTokens(plum.Credentials.SuperAdmin)
-	if err != nil || set.TokenType != "bearer" {
-		t.Fatalf("create: %+v %v", set, err)
+	set := plum.CreateUserTokens(t, plum.Credentials.SuperAdmin)
+	if set.TokenType != "bearer" {
+		t.Fatalf("create: %+v", set)
 	}
-	reqs, err := plum.Requests("createUserToken")
-	if err != nil || len(reqs) != 2 || reqs[0].Status != 200 || reqs[1].Status != 503 {
-		t.Fatalf("journal: %+v %v", reqs, err)
+	reqs := plum.Requests(t, "createUserToken")
+	if len(reqs) != 2 || reqs[0].Status != 200 || reqs[1].Status != 503 {
+		t.Fatalf("journal: %+v", reqs)
 	}
-	if strings.Contains(string(reqs[0].Response), set.AccessToken) {
-		t.Error("journal holds the access token")
+	if strings.Contains(string(reqs[0].Response), set.AccessToken) || strings.Contains(string(reqs[0].Response), set.RefreshToken) {
+		t.Error("journal holds a token")
 	}
-	res, err := plum.Scenario("regenerate", "demo", "")
-	if err != nil || res.Tokens == nil || res.Tokens.ExpiresIn != 2592000 {
-		t.Fatalf("scenario: %+v %v", res, err)
+	res := plum.Scenario(t, "regenerate", "demo", "")
+	if res.Tokens == nil || res.Tokens.ExpiresIn != 30*24*time.Hour {
+		t.Fatalf("scenario: %+v", res)
 	}
-	if err := plum.Reset(); err != nil {
-		t.Fatal(err)
-	}
-	if reqs, _ := plum.Requests(""); len(reqs) != 0 {
+	plum.Reset(t)
+	if reqs := plum.Requests(t, ""); len(reqs) != 0 {
 		t.Errorf("journal survived reset: %d", len(reqs))
+	}
+}
+
+// TestExpiryFieldsAreTyped: expires_in is a Duration and the expiry fields are times, whichever
+// format the profile sends them in, and they agree with the fake's clock.
+func TestExpiryFieldsAreTyped(t *testing.T) {
+	for _, format := range []string{"number", "string"} {
+		plum := Start(t, Options{Profile: &fixtures.Profile{ExpiryFormat: format}})
+		plum.FreezeClock(t)
+		now := plum.Now(t)
+		set := plum.CreateUserTokens(t, plum.Credentials.SuperAdmin)
+		if set.ExpiresIn != 360*time.Hour || set.AccessTokenExpiry.Sub(now.Add(360*time.Hour)).Abs() >= time.Second || !set.RefreshTokenExpiry.After(set.AccessTokenExpiry) {
+			t.Errorf("%s: expires_in %v, access expiry %v (now %v), refresh expiry %v", format, set.ExpiresIn, set.AccessTokenExpiry, now, set.RefreshTokenExpiry)
+		}
+		raw := string(plum.Requests(t, "createUserToken")[0].Response)
+		if quoted := strings.Contains(raw, `"access_token_expiry":"`); quoted != (format == "string") {
+			t.Errorf("%s: the profile was not applied: %s", format, raw)
+		}
+	}
+}
+
+// TestRefusalFailsTheTest: a refused control call fails the test with the call and the mock's
+// answer, so the test needs no error check.
+func TestRefusalFailsTheTest(t *testing.T) {
+	plum := Start(t)
+	for name, step := range map[string]func(tb testing.TB){
+		"/__admin/profile":        func(tb testing.TB) { plum.SetProfile(tb, fixtures.Profile{ExpiryFormat: "hex"}) },
+		"/__admin/scenarios/nope": func(tb testing.TB) { plum.Scenario(tb, "nope", "demo", "") },
+		"/__admin/clock/advance":  func(tb testing.TB) { plum.AdvanceClock(tb, -time.Hour) },
+	} {
+		msg := failure(t, step)
+		if !strings.HasPrefix(msg, "plumtest: ") || !strings.Contains(msg, name) || !strings.Contains(msg, "the mock answered 4") {
+			t.Errorf("%s: failure message %q; want plumtest:, the call and the 4xx answer", name, msg)
+		}
+	}
+}
+
+func TestFaultDelayIsADuration(t *testing.T) {
+	b, err := json.Marshal(Fault{Operation: "*", Delay: 1500 * time.Millisecond, Count: 1})
+	if err != nil || string(b) != `{"operation":"*","count":1,"delay":"1.5s"}` {
+		t.Fatalf("Fault JSON = %s, %v", b, err)
+	}
+	plum := Start(t)
+	plum.InjectFault(t, Fault{Operation: "validateToken", Preset: "503", Delay: time.Millisecond, Count: 1})
+	if msg := failure(t, func(tb testing.TB) { plum.InjectFault(tb, Fault{Operation: "validateToken", Delay: time.Millisecond}) }); !strings.Contains(msg, "400") {
+		t.Errorf("a fault with nothing to do: %q", msg)
 	}
 }
 
@@ -61,19 +102,12 @@ func TestStartWithFixturesAndProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plum := Start(t, Options{Fixtures: set, Profile: &fixtures.Profile{ExpiryFormat: "string"}})
+	plum := Start(t, Options{Fixtures: set})
 	if plum.Credentials.ClientID != "acme-client" || plum.Credentials.SuperAdmin != "boss@acme.example" {
 		t.Fatalf("creds = %+v", plum.Credentials)
 	}
-	tok, err := plum.CreateUserTokens("boss@acme.example")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := tok.AccessTokenExpiry.(string); !ok {
-		t.Errorf("profile not applied: %T", tok.AccessTokenExpiry)
-	}
-	if err := plum.SetProfile(fixtures.Profile{ExpiryFormat: "hex"}); err == nil || !strings.Contains(err.Error(), "expiry_format") {
-		t.Errorf("bad profile accepted: %v", err)
+	if tok := plum.CreateUserTokens(t, "boss@acme.example"); tok.AccessToken == "" {
+		t.Fatalf("no token: %+v", tok)
 	}
 	resp, err := http.Get(plum.URL + "/.well-known/jwks.json")
 	if err != nil {
@@ -84,4 +118,30 @@ func TestStartWithFixturesAndProfile(t *testing.T) {
 	if json.NewDecoder(resp.Body).Decode(&jwks) != nil || len(jwks.Keys) != 1 {
 		t.Errorf("jwks: %+v", jwks)
 	}
+}
+
+// recordingTB is a testing.TB whose Fatalf records the message and stops the step, so a test
+// can check that a control method fails its caller and what it says.
+type recordingTB struct {
+	testing.TB
+	msg string
+}
+
+func (r *recordingTB) Helper() {}
+
+func (r *recordingTB) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// failure runs step with a recordingTB and returns what it failed with ("" if it did not).
+func failure(t *testing.T, step func(testing.TB)) string {
+	r := &recordingTB{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		step(r)
+	}()
+	<-done
+	return r.msg
 }
