@@ -71,7 +71,6 @@ func bodyCases() []badCase {
 		{"wrong secret", "POST", pathUser, jsonOnly, refreshJSON("refresh_token", "x", "demo-client", "nope"), 400, "invalid_client"},
 		{"unknown client", "POST", pathCompany, jsonOnly, refreshJSON("refresh_token", "demo-company-refresh", "nope", "demo-secret"), 400, "invalid_client"},
 		{"unknown refresh token", "POST", pathUser, jsonOnly, refreshJSON("refresh_token", "nope", "demo-client", "demo-secret"), 400, "invalid_grant"},
-		{"company refresh on user path", "POST", pathUser, jsonOnly, refreshJSON("refresh_token", "demo-company-refresh", "demo-client", "demo-secret"), 400, "invalid_grant"},
 		{"E8 unknown query", "POST", pathAPI, jsonAuth("USER"), `{"query":"storesAdmin.mutation.drop"}`, 400, "invalid_request"},
 		{"E8 wrong variables type", "POST", pathAPI, jsonAuth("USER"), `{"query":"storesAdmin.query.user_balance","variables":[]}`, 400, "invalid_request"},
 	}

@@ -83,7 +83,7 @@ func (p *corsPolicy) allows(origin string) (ok, exact bool) {
 // corsHeaders lists what a browser may send and read.
 const (
 	corsAllowHeaders  = "Authorization, Content-Type, X-Request-Id"
-	corsExposeHeaders = "WWW-Authenticate, X-Request-Id"
+	corsExposeHeaders = "WWW-Authenticate, X-Request-Id, Plummock-Reason"
 	corsMaxAge        = 600
 )
 

@@ -59,6 +59,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("error", err.Error()))
 	}
+	s.refuse(w, r, e)
+}
+
+// refuse answers a refusal and logs its reason at debug level (the reason never holds a
+// token or a secret).
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, e *apierr.Error) {
+	if e.Reason != "" && s.log.Enabled(r.Context(), slog.LevelDebug) {
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "refused", slog.String("request_id", infoOf(r.Context()).id),
+			slog.String("operation", infoOf(r.Context()).operation), slog.Int("status", e.Status), slog.String("reason", e.Reason))
+	}
 	writeError(w, e)
 }
 

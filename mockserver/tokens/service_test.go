@@ -140,8 +140,6 @@ func TestRefreshRefusals(t *testing.T) {
 		{"wrong secret", store.KindUser, bad(func(r *RefreshRequest) { r.ClientSecret = "x" }), ErrInvalidClient},
 		{"unknown client", store.KindUser, bad(func(r *RefreshRequest) { r.ClientID = "x" }), ErrInvalidClient},
 		{"unknown token", store.KindUser, bad(func(r *RefreshRequest) { r.RefreshToken = "nope" }), ErrInvalidGrant},
-		{"user token on company path", store.KindCompany, refreshReq(user.RefreshToken), ErrInvalidGrant},
-		{"company token on user path", store.KindUser, refreshReq("demo-company-refresh"), ErrInvalidGrant},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
