@@ -92,7 +92,7 @@ func bearerCases() []badCase {
 		{"huge dots", "POST", pathCreate, withAuth("Bearer " + strings.Repeat(".", 30000)), okCreate, 401, "invalid_request"},
 		{"unknown token", "POST", pathCreate, jsonAuth("not-a-real-token"), okCreate, 401, "invalid_token"},
 		{"user token on E1", "POST", pathCreate, jsonAuth("USER"), okCreate, 401, "invalid_token"},
-		{"company token on E8", "POST", pathAPI, jsonAuth("demo-company-token"), `{"query":"storesAdmin.query.user_balance"}`, 401, "invalid_token"},
+		{"company token on E8 without an email", "POST", pathAPI, jsonAuth("demo-company-token"), `{"query":"storesAdmin.query.user_balance"}`, 400, "invalid_request"},
 		{"unknown token on validate", "GET", pathValidate, map[string]string{"Authorization": "Bearer nope"}, "", 401, "invalid_token"},
 		{"no token on validate", "GET", pathValidate, nil, "", 401, "invalid_request"},
 		{"two segments", "GET", pathValidate, map[string]string{"Authorization": "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0"}, "", 401, "invalid_token"},

@@ -43,6 +43,9 @@ func writeError(w http.ResponseWriter, e *apierr.Error) {
 	if e.Allow != "" {
 		w.Header().Set("Allow", e.Allow)
 	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	if e.Reason != "" {
 		w.Header()[ReasonHeader] = []string{headerSafe(e.Reason)}
 	}

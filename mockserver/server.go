@@ -72,6 +72,7 @@ type Server struct {
 	// to what is served.
 	adminEndpoints []string
 	shared         *sharedState // nil unless the store is a store.Shared (shared.go)
+	e8             *apiState    // E8's ledger and per-query limits (apistate.go)
 }
 
 // New builds a server and loads its fixtures.
@@ -93,7 +94,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, log: opts.Logger, clock: opts.Clock, keys: keys.NewSet(opts.Key), base: opts.Fixtures,
 		doc: doc, router: router, fixedRoutes: fixed, faults: faults.NewSet(nil), journal: journal.New(opts.JournalSize),
-		requestIDs: newRequestIDs(), validBodies: newValidBodies(validBodiesSize)}
+		requestIDs: newRequestIDs(), validBodies: newValidBodies(validBodiesSize), e8: newAPIState()}
 	if s.cors, err = newCORSPolicy(opts.CORSOrigins); err != nil {
 		return nil, err
 	}
@@ -171,6 +172,7 @@ func (s *Server) Reset(ctx context.Context) error {
 		return err
 	}
 	s.faults.Clear()
+	s.e8.reset()
 	s.journal.Clear()
 	if err := s.tokens.SetPolicy(s.profile); err != nil {
 		return err

@@ -20,6 +20,8 @@ type Error struct {
 	Challenge string
 	// Allow lists the methods for a 405.
 	Allow string
+	// RetryAfter, in seconds, for a 429.
+	RetryAfter int
 	// Reason says why the mock refused, for the Plummock-Reason header and the debug log;
 	// never a token or a secret.
 	Reason string
@@ -73,6 +75,18 @@ func InvalidToken() *Error {
 	e := New(http.StatusUnauthorized, "invalid_token", DescInvalidToken)
 	e.Challenge = `Bearer realm="plum", error="invalid_token", error_description="invalid/expired token"`
 	return e
+}
+
+// QueryLimited is Plum's answer to an E8 query over its per-minute limit.
+func QueryLimited() *Error {
+	type item struct {
+		Message        string `json:"message"`
+		PenaltySeconds int    `json:"penaltySeconds"`
+	}
+	type body struct {
+		Errors []item `json:"errors"`
+	}
+	return &Error{Status: http.StatusTooManyRequests, Body: body{Errors: []item{{"auth.request_limit_exceeded", 60}}}, RetryAfter: 60}
 }
 
 // Internal is the generic 500: the cause is logged, never echoed.

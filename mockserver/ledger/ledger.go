@@ -17,6 +17,22 @@ var (
 	ErrNoAccount    = errors.New("no such user")
 )
 
+// Error is a refused send: Kind is ErrInsufficient, ErrBadSend or ErrNoAccount (errors.Is
+// matches it), Detail says what is wrong without repeating the kind.
+type Error struct {
+	Kind   error
+	Detail string
+}
+
+func (e *Error) Error() string { return e.Kind.Error() + ": " + e.Detail }
+
+// Unwrap makes errors.Is match the kind.
+func (e *Error) Unwrap() error { return e.Kind }
+
+func refuse(kind error, format string, args ...any) *Error {
+	return &Error{Kind: kind, Detail: fmt.Sprintf(format, args...)}
+}
+
 // Seeder says what an account holds before the ledger first touches it: the fixtures' balance
 // (in hundredths of a point) and whether the user is a Super Admin, or ok false for no such user.
 type Seeder func(company, email string) (hundredths int64, superAdmin, ok bool)
@@ -65,7 +81,7 @@ func (b *Book) Balance(seed Seeder, company, email string) (float64, error) {
 	defer b.mu.Unlock()
 	a := b.account(seed, company, email, false)
 	if a == nil {
-		return 0, fmt.Errorf("%w: %q", ErrNoAccount, email)
+		return 0, refuse(ErrNoAccount, "%q", email)
 	}
 	return Points(a.balance), nil
 }

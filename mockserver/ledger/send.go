@@ -48,11 +48,11 @@ func ParseAmount(v string) (int64, error) {
 	v = strings.TrimSpace(v)
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("%w: amount %q is not a number", ErrBadSend, v)
+		return 0, refuse(ErrBadSend, "amount %q is not a number", v)
 	}
 	h := math.Round(f * 100)
 	if math.Abs(f*100-h) > 1e-6 || h <= 0 || h > maxAmount {
-		return 0, fmt.Errorf("%w: amount %q must be positive, at most 1000000000, with at most two decimals", ErrBadSend, v)
+		return 0, refuse(ErrBadSend, "amount %q must be positive, at most 1000000000, with at most two decimals", v)
 	}
 	return int64(h), nil
 }
@@ -68,17 +68,17 @@ func (b *Book) Send(seed Seeder, company string, req SendRequest) (SendResult, e
 	}
 	from := b.account(seed, company, req.Sender, false)
 	if from == nil || !from.superAdmin {
-		return SendResult{}, fmt.Errorf("%w: sender_email %q is not a Super Admin of this company", ErrBadSend, req.Sender)
+		return SendResult{}, refuse(ErrBadSend, "sender_email %q is not a Super Admin of this company", req.Sender)
 	}
 	total, err := sum(req.Recipients)
 	if err != nil {
 		return SendResult{}, err
 	}
 	if len(b.txns)+len(req.Recipients) > MaxTransactions {
-		return SendResult{}, fmt.Errorf("%w: the ledger holds %d transactions, its limit; POST /__admin/reset clears it", ErrBadSend, len(b.txns))
+		return SendResult{}, refuse(ErrBadSend, "the ledger holds %d transactions, its limit; POST /__admin/reset clears it", len(b.txns))
 	}
 	if from.balance < total {
-		return SendResult{}, fmt.Errorf("%w: %s has %v points, the send needs %v", ErrInsufficient, req.Sender, Points(from.balance), Points(total))
+		return SendResult{}, refuse(ErrInsufficient, "%s has %v points, the send needs %v", req.Sender, Points(from.balance), Points(total))
 	}
 	res := SendResult{}
 	for _, r := range req.Recipients {
@@ -98,15 +98,15 @@ func (b *Book) Send(seed Seeder, company string, req SendRequest) (SendResult, e
 
 func sum(rs []Recipient) (int64, error) {
 	if len(rs) == 0 || len(rs) > 1000 {
-		return 0, fmt.Errorf("%w: recipients: between 1 and 1000 are required", ErrBadSend)
+		return 0, refuse(ErrBadSend, "recipients: between 1 and 1000 are required")
 	}
 	var total int64
 	for i, r := range rs {
 		if strings.TrimSpace(r.Email) == "" {
-			return 0, fmt.Errorf("%w: recipients[%d].to_email is required", ErrBadSend, i)
+			return 0, refuse(ErrBadSend, "recipients[%d].to_email is required", i)
 		}
 		if r.Amount <= 0 || r.Amount > maxAmount {
-			return 0, fmt.Errorf("%w: recipients[%d].amount must be positive", ErrBadSend, i)
+			return 0, refuse(ErrBadSend, "recipients[%d].amount must be positive", i)
 		}
 		total += r.Amount
 	}
