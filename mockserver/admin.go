@@ -34,6 +34,7 @@ func (s *Server) adminRoutes(r *mux.Router) {
 		guarded("/clock/"+action, s.adminClockAction(action), http.MethodPost)
 	}
 	guarded("/reset", s.adminReset, http.MethodPost)
+	r.PathPrefix(adminPrefix + "/").Methods(http.MethodOptions).HandlerFunc(s.refuseBrowserAdmin) // preflights (cors.go)
 	s.controlRoutes(guarded)
 	s.inspectRoutes(guarded)
 }
@@ -49,6 +50,10 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 // caller that also names a loopback host (which defeats DNS rebinding from a browser).
 func (s *Server) guardAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if crossOrigin(r) {
+			s.refuseBrowserAdmin(w, r)
+			return
+		}
 		if !s.adminAllowed(r) {
 			e := apierr.New(http.StatusUnauthorized, "invalid_token", "admin API: a valid admin token is required")
 			if s.opts.AdminToken == "" {
