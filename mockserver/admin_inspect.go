@@ -211,6 +211,7 @@ func (s *Server) applyFixtures(r *http.Request, set *fixtures.Set) error {
 	if err := s.tokens.Reset(r.Context(), set); err != nil {
 		return err
 	}
+	s.e8.reset() // balances start from the new fixtures
 	if set.Profile != nil {
 		return s.tokens.SetPolicy(*set.Profile) // already checked by fixtures.Parse
 	}

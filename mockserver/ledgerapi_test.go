@@ -174,3 +174,18 @@ func TestConcurrentSendsOverHTTPNeverOverdraw(t *testing.T) {
 		t.Fatalf("%d sends won, balance %v", ok, balanceOf(t, ts.URL, user, "admin@demo.example"))
 	}
 }
+
+func TestNewFixturesStartANewLedger(t *testing.T) {
+	ts, _ := newTest(t)
+	user := createUser(t, ts.URL).str("access_token")
+	if r := sendPoints(t, ts.URL, user, "100"); r.status != 200 {
+		t.Fatalf("send: %s", r.raw)
+	}
+	y := "companies: [{id: demo, client_id: demo-client, client_secret: demo-secret, access_tokens: [demo-company-token], users: [{email: admin@demo.example, super_admin: true, balance: 7}]}]"
+	if r := sendRaw(t, "PUT", ts.URL+"/__admin/fixtures", map[string]string{"Content-Type": "application/yaml"}, y); r.status != 200 {
+		t.Fatalf("fixtures: %d %s", r.status, r.raw)
+	}
+	if got := balanceOf(t, ts.URL, "demo-company-token", "admin@demo.example"); got != 7 {
+		t.Fatalf("balance after new fixtures: %v", got)
+	}
+}
