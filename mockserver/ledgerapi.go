@@ -37,6 +37,7 @@ type sendData struct {
 	ReferenceID string `json:"reference_id"`
 }
 
+// ledgerRequest is the part of an E8 body the ledger mutations read.
 type ledgerRequest struct {
 	Variables struct {
 		RecipientsData *sendData `json:"recipients_data"`
@@ -44,7 +45,7 @@ type ledgerRequest struct {
 	} `json:"variables"`
 }
 
-// vars reads the ledger variables of a body the spec and the strict JSON check have passed.
+// ledgerVars reads the ledger variables of a body the spec and the strict JSON check have passed.
 func ledgerVars(body []byte) (sendData, *apierr.Error) {
 	var req ledgerRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
