@@ -125,8 +125,8 @@ func (s *Service) adoptOffline(ctx context.Context, raw string) error {
 		return store.ErrNotFound
 	}
 	g, err := s.offlineGrant(ctx, c)
-	if err != nil {
-		return store.ErrNotFound
+	if err != nil || !s.offline.revocation(g, c.IssuedAt.Time).Alive() {
+		return store.ErrNotFound // a scenario killed it before its first use
 	}
 	s.adopt.Lock()
 	defer s.adopt.Unlock()

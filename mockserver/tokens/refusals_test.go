@@ -172,3 +172,51 @@ func TestOfflineTokensPassTheChecksIssuedOnesPass(t *testing.T) {
 		t.Errorf("a well-formed offline company token: %v", err)
 	}
 }
+
+func TestScenariosKillOfflineTokensMintedBefore(t *testing.T) {
+	svc, clk := newTestService(t)
+	ctx := context.Background()
+	mint := func(user string) TokenSet {
+		t.Helper()
+		set, err := svc.MintOffline(ctx, OfflineRequest{Company: "demo", User: user, Scope: "user_session"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return set
+	}
+	user, company := mint("admin@demo.example"), mint("")
+	clk.Advance(time.Minute)
+	if _, err := svc.RunScenario(ctx, ScenarioPasswordReset, ScenarioRequest{Company: "demo", User: "admin@demo.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Validate(ctx, user.AccessToken); !errors.Is(err, ErrPasswordReset) {
+		t.Errorf("offline user token after a password reset: %v", err)
+	}
+	if _, err := svc.Refresh(ctx, store.KindUser, refreshReq(user.RefreshToken)); err == nil {
+		t.Error("offline refresh token minted before a password reset was adopted")
+	}
+	if _, err := svc.Validate(ctx, company.AccessToken); err != nil {
+		t.Errorf("a user's password reset killed the company's offline token: %v", err)
+	}
+	clk.Advance(time.Second)
+	later := mint("admin@demo.example")
+	if _, err := svc.Validate(ctx, later.AccessToken); err != nil {
+		t.Errorf("an offline token minted after the scenario: %v", err)
+	}
+	if _, err := svc.RunScenario(ctx, ScenarioRegenerate, ScenarioRequest{Company: "demo"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Validate(ctx, company.AccessToken)
+	if te := reasonOf(t, err); te.Reason != WhyRevoked+": "+ReasonRegenerated {
+		t.Errorf("offline company token after regenerate: %v", err)
+	}
+	if _, err := svc.Validate(ctx, later.AccessToken); err != nil {
+		t.Errorf("regenerate (company tokens) killed a user token: %v", err)
+	}
+	if err := svc.Reset(ctx, fixtures.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Validate(ctx, user.AccessToken); err != nil {
+		t.Errorf("a reset lifts the scenarios, offline tokens included: %v", err)
+	}
+}

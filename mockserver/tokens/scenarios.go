@@ -115,8 +115,12 @@ func (s *Service) RunScenario(ctx context.Context, name string, req ScenarioRequ
 	res := ScenarioResult{Scenario: name}
 	now := s.now()
 	revoke := func(f store.Filter, reason string) error {
-		n, err := s.store.Revoke(ctx, f, store.Revocation{At: now, Reason: reason})
+		why := store.Revocation{At: now, Reason: reason}
+		n, err := s.store.Revoke(ctx, f, why)
 		res.Revoked += n
+		if err == nil {
+			s.offline.add(f, why)
+		}
 		return err
 	}
 	switch name {

@@ -81,6 +81,9 @@ func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) 
 		return Principal{}, badToken("%s: issued before the last reset or restart of the mock (POST /__admin/reset)", WhyPreReset)
 	}
 	rec.Revoked = st.Revoked
+	if claims.Offline && rec.Revoked.Alive() {
+		rec.Revoked = s.offline.revocation(rec.Grant, rec.IssuedAt)
+	}
 	return Principal{Token: rec, RefreshExpiry: st.RefreshExpiry}, nil
 }
 
