@@ -16,7 +16,8 @@ import (
 //     store), by any plummock with the same key and fixtures;
 //   - the refresh token, on its first use, registers the pair in the store as if E1 had issued
 //     it, and from then on rotates like any other (single use).
-// A reset does not kill an offline token: it was never in the store.
+// A reset does not kill an offline token: it was never in the store. A scenario does, by time
+// (offline_revoke.go), and it is held to every other check an issued token passes (offlineAccess).
 
 // OfflineRequest names who the offline set is for: a company's Super Admin (user tokens) or,
 // with an empty User, the company itself.
