@@ -56,9 +56,6 @@ func refreshErrors() []errorCase {
 			return Request{Method: http.MethodPost, Path: path, JSON: c.refreshBody(unknownToken)}
 		}
 	}
-	userAtCompany := func(c *C) Request {
-		return Request{Method: http.MethodPost, Path: PathRefreshCompany, JSON: c.refreshBody(c.NewUserTokens().RefreshToken)}
-	}
 	return []errorCase{
 		{name: "e2-wrong-grant-type", doc: "E2's grant_type is not refresh_token", build: e2(set("grant_type", "password")), status: 400, codes: []string{"unsupported_grant_type"}, after: stillRefreshes},
 		{name: "e2-wrong-client-secret", doc: "E2 has the wrong client_secret", build: e2(set("client_secret", "plummock-contract-wrong-secret")), status: 400, codes: []string{"invalid_client"}, after: stillRefreshes},
@@ -66,7 +63,6 @@ func refreshErrors() []errorCase {
 		{name: "e2-missing-field", doc: "E2's body lacks client_secret", build: e2(func(_ *C, b map[string]string) { delete(b, "client_secret") }), status: 400, codes: []string{"invalid_request"}, after: stillRefreshes},
 		{name: "e2-unknown-refresh", doc: "E2 presents an unknown refresh token", build: unknownAt(PathRefreshUser), status: 400, codes: []string{"invalid_grant"}},
 		{name: "e3-unknown-refresh", doc: "E3 presents an unknown refresh token", build: unknownAt(PathRefreshCompany), status: 400, codes: []string{"invalid_grant"}},
-		{name: "e3-user-refresh-token", doc: "E3 presents a user refresh token", build: userAtCompany, status: 400, codes: []string{"invalid_grant"}},
 	}
 }
 

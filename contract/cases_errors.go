@@ -87,7 +87,6 @@ func bearerErrors() []errorCase {
 		{name: "e4-alg-none-token", doc: "E4 gets the access token re-signed with alg none", build: e4(algNoneAccess), status: 401, codes: []string{"invalid_token"}},
 		{name: "e8-missing-bearer", doc: "E8 has no Authorization header", build: e8(none), status: 401, codes: noCredential()},
 		{name: "e8-unknown-bearer", doc: "E8 has an unknown bearer token", build: e8(unknown), status: 401, codes: []string{"invalid_token"}},
-		{name: "e8-company-token", doc: "E8 gets the company token where a user token is required", build: e8(func(c *C) string { return "Bearer " + c.Creds().CompanyToken }), status: 401, codes: []string{"invalid_token"}},
 	}
 }
 

@@ -17,16 +17,6 @@ func authMutants() []mutant {
 		{"user-token-accepted-on-e1", "errors/e1-user-token", func(next http.Handler) http.Handler {
 			return swapAuth(next, pCreate, func(r *http.Request) bool { return redact.LooksLikeJWT(bearer(r)) }, company)
 		}},
-		{"company-token-accepted-on-e8", "errors/e8-company-token", func(next http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if on(http.MethodPost, pAPI)(r) && r.Header.Get("Authorization") == company {
-					reply(w, 200, map[string]any{"data": map[string]any{"user_balance": map[string]any{
-						"success": 1, "message": nil, "data": map[string]any{"total": contract.DemoBalance}}}})
-					return
-				}
-				next.ServeHTTP(w, r)
-			})
-		}},
 	}
 }
 

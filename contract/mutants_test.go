@@ -28,7 +28,7 @@ var tokenIssuers = on(http.MethodPost, pCreate, pUser, pCompany)
 
 func mutants() []mutant {
 	var all []mutant
-	for _, group := range [][]mutant{responseMutants(), stateMutants(), authMutants(), controlMutants()} {
+	for _, group := range [][]mutant{responseMutants(), stateMutants(), authMutants(), controlMutants(), ledgerMutants()} {
 		all = append(all, group...)
 	}
 	return all

@@ -17,6 +17,8 @@ type Profile struct {
 	FixedRefreshExpiry    bool   `json:"fixed_refresh_expiry,omitempty"`
 	ExpiryFormat          string `json:"expiry_format,omitempty"`
 	ValidateExpiresIn     string `json:"validate_expires_in,omitempty"`
+	RefreshPathKind       string `json:"refresh_path_kind,omitempty"`
+	APIRateLimits         bool   `json:"api_rate_limits,omitempty"`
 }
 
 // keepProfile records the profile in force and registers a cleanup that puts it back verbatim,

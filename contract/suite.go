@@ -15,7 +15,7 @@ func Cases() []Case {
 	var all []Case
 	for _, group := range [][]Case{tokenCases(), validateCases(), errorCases(), jwksCases(),
 		clockCases(), raceCases(), observationCases(), profileCases(), faultCases(), scenarioCases(),
-		companyCases()} {
+		ledgerCases(), companyCases()} {
 		all = append(all, group...)
 	}
 	return all

@@ -195,6 +195,7 @@ func (s *Server) applyFixtures(r *http.Request, set *fixtures.Set) error {
 		return err
 	}
 	s.rememberSecrets(set)
+	s.e8.reset() // balances start from the new fixtures
 	if set.Profile != nil {
 		return s.tokens.SetPolicy(*set.Profile) // already checked by fixtures.Parse
 	}

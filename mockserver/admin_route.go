@@ -36,6 +36,10 @@ const fixturesBodyBytes = 1 << 20
 // admin.yaml, guard, check the transport and the body, validate against admin.yaml, run the
 // operation; in strict mode the answer is checked against admin.yaml too.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	if isPreflight(r) && !s.opts.DisableAdmin {
+		s.refuseBrowserAdmin(w, r) // only a browser sends a preflight (cors.go)
+		return
+	}
 	path := strings.TrimPrefix(r.URL.Path, adminPrefix)
 	route, params, e := s.routeAdmin(r, path)
 	if e != nil {
@@ -69,6 +73,10 @@ func (s *Server) routeAdmin(r *http.Request, path string) (*routers.Route, map[s
 
 // runAdmin guards, admits and runs one routed admin call.
 func (s *Server) runAdmin(w http.ResponseWriter, r *http.Request, route *routers.Route, params map[string]string) {
+	if guarded(route.Operation) && crossOrigin(r) {
+		s.refuseBrowserAdmin(w, r)
+		return
+	}
 	if guarded(route.Operation) && !s.adminAllowed(r) {
 		writeError(w, s.adminRefusal())
 		return
@@ -216,4 +224,9 @@ func (s *Server) checkAdminAnswer(w http.ResponseWriter, r *http.Request, route 
 	}
 	w.WriteHeader(rec.status)
 	_, _ = w.Write(rec.body.Bytes())
+}
+
+// isPreflight reports a browser's CORS preflight: OPTIONS with an Origin and the method asked for.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
 }

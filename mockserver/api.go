@@ -69,7 +69,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	req, apiErr := s.admit(r, route, params)
 	if apiErr != nil {
-		writeError(w, apiErr)
+		s.refuse(w, r, apiErr)
 		return
 	}
 	op := req.route.Operation.OperationID
@@ -117,9 +117,9 @@ func withPath(r *http.Request, path string) *http.Request {
 func (s *Server) admit(r *http.Request, route *routers.Route, params map[string]string) (*request, *apierr.Error) {
 	req := &request{route: route, params: params}
 	if needsBearer(route.Operation) {
-		tok, ok := bearerToken(r)
-		if !ok {
-			return nil, apierr.MissingCredentials()
+		tok, e := admitBearer(r)
+		if e != nil {
+			return nil, e
 		}
 		req.bearer = tok
 	}

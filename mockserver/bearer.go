@@ -4,8 +4,30 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/plummock/plummock/mockserver/apierr"
 	"github.com/plummock/plummock/mockserver/tokens"
 )
+
+// admitBearer is the bearer token of a call that needs one, or the refusal: 400 for two
+// Authorization headers (which one a server reads is a choice a client must not rely on), 401
+// for none or one that is not "Bearer <token>".
+func admitBearer(r *http.Request) (string, *apierr.Error) {
+	if len(r.Header["Authorization"]) > 1 {
+		e := apierr.BadRequest("send exactly one Authorization header")
+		e.Reason = "malformed: two Authorization headers"
+		return "", e
+	}
+	tok, ok := bearerToken(r)
+	if !ok {
+		e := apierr.MissingCredentials()
+		e.Reason = "missing: no Authorization header"
+		if r.Header.Get("Authorization") != "" {
+			e.Reason = "malformed: the Authorization header is not \"Bearer <token>\" with one token68 token"
+		}
+		return "", e
+	}
+	return tok, nil
+}
 
 // bearerToken extracts the token from an Authorization header. The scheme is case-insensitive
 // (so "bearer" works); anything but exactly one well-formed token is refused before any lookup,

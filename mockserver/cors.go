@@ -10,9 +10,9 @@ import (
 	"github.com/plummock/plummock/mockserver/apierr"
 )
 
-// DefaultCORSOrigins let a frontend on any local port call the mock.
+// DefaultCORSOrigins let a frontend on any local port call the mock, over http or https.
 func DefaultCORSOrigins() []string {
-	return []string{"http://localhost:*", "http://127.0.0.1:*"}
+	return []string{"http://localhost:*", "http://127.0.0.1:*", "https://localhost:*", "https://127.0.0.1:*"}
 }
 
 // corsPolicy answers browsers: which origins may call the API, with which methods and headers.
@@ -83,7 +83,7 @@ func (p *corsPolicy) allows(origin string) (ok, exact bool) {
 // corsHeaders lists what a browser may send and read.
 const (
 	corsAllowHeaders  = "Authorization, Content-Type, X-Request-Id"
-	corsExposeHeaders = "WWW-Authenticate, X-Request-Id"
+	corsExposeHeaders = "WWW-Authenticate, X-Request-Id, Plummock-Reason"
 	corsMaxAge        = 600
 )
 
@@ -102,7 +102,7 @@ func (s *Server) withCORS(next http.Handler, allowMethods func(path string) stri
 			setAllowOrigin(w.Header(), origin, exact)
 		}
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			preflight(w, ok, allowMethods(r.URL.Path))
+			preflight(w, ok, allowMethods(r.URL.Path), r.Header.Values("Access-Control-Request-Headers"))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -119,7 +119,7 @@ func setAllowOrigin(h http.Header, origin string, exact bool) {
 	h.Set("Access-Control-Allow-Origin", "*")
 }
 
-func preflight(w http.ResponseWriter, ok bool, methods string) {
+func preflight(w http.ResponseWriter, ok bool, methods string, requested []string) {
 	h := w.Header()
 	h.Add("Vary", "Access-Control-Request-Method")
 	h.Add("Vary", "Access-Control-Request-Headers")
@@ -128,7 +128,58 @@ func preflight(w http.ResponseWriter, ok bool, methods string) {
 		return
 	}
 	h.Set("Access-Control-Allow-Methods", methods+", OPTIONS")
-	h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+	h.Set("Access-Control-Allow-Headers", allowHeaders(requested))
 	h.Set("Access-Control-Max-Age", strconv.Itoa(corsMaxAge))
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// maxRequestedHeaders bounds what a preflight may ask for; browsers ask for a handful.
+const maxRequestedHeaders = 32
+
+// allowHeaders allows what a preflight asks for when each is a plausible header name (an RFC
+// 9110 token of at most 64 bytes): tracing headers such as Sentry's sentry-trace and baggage,
+// or W3C traceparent, ride along on real clients' calls. Anything else is left out, and the
+// browser then refuses the call itself.
+func allowHeaders(requested []string) string {
+	out := corsAllowHeaders
+	n := 0
+	for _, line := range requested {
+		for _, name := range strings.Split(line, ",") {
+			name = strings.ToLower(strings.TrimSpace(name))
+			if n < maxRequestedHeaders && isHeaderName(name) {
+				out += ", " + name
+				n++
+			}
+		}
+	}
+	return out
+}
+
+func isHeaderName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// refuseBrowserAdmin answers a browser's call (or preflight) to the admin API from another
+// origin with the real reason. The refusal itself may be read by an origin the API allows, so
+// a frontend can show it; nothing else of the admin API ever is.
+func (s *Server) refuseBrowserAdmin(w http.ResponseWriter, r *http.Request) {
+	origin := r.Header.Get("Origin")
+	if ok, exact := s.cors.allows(origin); ok && origin != "" {
+		w.Header().Add("Vary", "Origin")
+		setAllowOrigin(w.Header(), origin, exact)
+	}
+	e := apierr.New(http.StatusForbidden, "access_denied", "admin API: cross-origin browser calls are refused, whatever the origin, "+
+		"so no web page can move the clock, kill tokens or inject faults. Call /__admin from a script, a test or your dev server's "+
+		"backend (anything that sends no Origin header), or from a page served on the mock's own host and port; there is no switch that allows browsers")
+	e.Reason = "cross-origin admin call from " + headerSafe(origin)
+	writeError(w, e)
 }

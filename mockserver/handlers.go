@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -59,6 +60,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("error", err.Error()))
 	}
+	s.refuse(w, r, e)
+}
+
+// refuse answers a refusal and logs its reason at debug level (the reason never holds a
+// token or a secret).
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, e *apierr.Error) {
+	if e.Reason != "" && s.log.Enabled(r.Context(), slog.LevelDebug) {
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "refused", slog.String("request_id", infoOf(r.Context()).id),
+			slog.String("operation", infoOf(r.Context()).operation), slog.Int("status", e.Status), slog.String("reason", e.Reason))
+	}
 	writeError(w, e)
 }
 
@@ -113,16 +124,53 @@ func (s *Server) millis(o jsonObject, key string, t time.Time) jsonObject {
 	return o.num(key, t.UnixMilli())
 }
 
-// balanceQuery is the only E8 query the mock implements.
-const balanceQuery = "storesAdmin.query.user_balance"
+// E8 queries the mock answers from its ledger.
+const (
+	balanceQuery = "storesAdmin.query.user_balance"
+	sendQuery    = "storesAdmin.mutation.sendBalance"
+	cancelQuery  = "storesAdmin.mutation.cancelBalance"
+)
 
+// callAPI is E8: a live token of either kind, Plum's per-query limits when the profile turns
+// them on, then the ledger's three queries or a fixture's canned answer.
 func (s *Server) callAPI(w http.ResponseWriter, r *http.Request, in input) {
-	total, err := s.tokens.Balance(r.Context(), in.bearer, in.fields["variables.user_data.email"])
-	if err == nil && in.fields["query"] != balanceQuery {
-		err = tokens.ErrUnknownQuery
-	}
+	c, err := s.tokens.APICaller(r.Context(), in.bearer)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	query := in.fields["query"]
+	if e := s.e8.limit(s.tokens.Policy().APIRateLimits, c.Company.ID, query, s.clock.Now()); e != nil {
+		s.refuse(w, r, e)
+		return
+	}
+	switch query {
+	case balanceQuery:
+		s.userBalance(w, r, in, c)
+	case sendQuery:
+		s.sendBalance(w, r, in, c)
+	case cancelQuery:
+		s.cancelBalance(w, r, in, c)
+	default:
+		s.cannedAnswer(w, r, query, c)
+	}
+}
+
+// userBalance answers storesAdmin.query.user_balance: the named user's balance, or a user
+// token's own.
+func (s *Server) userBalance(w http.ResponseWriter, r *http.Request, in input, c tokens.Caller) {
+	email := in.fields["variables.user_data.email"]
+	if email == "" {
+		email = c.User()
+	}
+	if email == "" {
+		s.refuse(w, r, withReason(apierr.BadRequest("variables.user_data.email: required with a company token"),
+			"a company token speaks for no user: name one in variables.user_data.email"))
+		return
+	}
+	total, err := s.e8.book.Balance(seeder(c), c.Company.ID, email)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("%w: %w", tokens.ErrUserNotFound, err))
 		return
 	}
 	writeEncoded(w, http.StatusOK, balanceJSON(total))

@@ -43,7 +43,35 @@ func writeError(w http.ResponseWriter, e *apierr.Error) {
 	if e.Allow != "" {
 		w.Header().Set("Allow", e.Allow)
 	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
+	if e.Reason != "" {
+		w.Header()[ReasonHeader] = []string{headerSafe(e.Reason)}
+	}
 	writeJSON(w, e.Status, e.Body)
+}
+
+// ReasonHeader carries why the mock refused a call: Plum's body stays as Plum writes it, and
+// the reason (expired, forged, wrong kind and the path to use...) is here. Browsers may read it
+// (Access-Control-Expose-Headers).
+const ReasonHeader = "Plummock-Reason"
+
+// maxReasonBytes bounds the reason header.
+const maxReasonBytes = 300
+
+// headerSafe keeps a reason to printable ASCII and a bounded length, so no value can break
+// the header.
+func headerSafe(s string) string {
+	b := make([]byte, 0, min(len(s), maxReasonBytes))
+	for i := 0; i < len(s) && len(b) < maxReasonBytes; i++ {
+		if c := s[i]; c >= ' ' && c < 0x7f {
+			b = append(b, c)
+		} else {
+			b = append(b, '?')
+		}
+	}
+	return string(b)
 }
 
 // jsonObject builds a flat JSON object by appending, for the answer on the hot path (E4)

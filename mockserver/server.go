@@ -74,6 +74,7 @@ type Server struct {
 	admin       *adminAPI     // the admin API, routed and validated from admin.yaml
 	ui          http.Handler  // the control page and spec reference under /__admin
 	shared      *sharedState  // nil unless the store is a store.Shared (shared.go)
+	e8          *apiState     // E8's ledger and per-query limits (apistate.go)
 }
 
 // New builds a server and loads its fixtures.
@@ -95,7 +96,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, log: opts.Logger, clock: opts.Clock, keys: keys.NewSet(opts.Key), base: opts.Fixtures,
 		doc: doc, router: router, fixedRoutes: fixed, faults: faults.NewSet(nil), journal: journal.New(opts.JournalSize),
-		requestIDs: newRequestIDs(), validBodies: newValidBodies(validBodiesSize)}
+		requestIDs: newRequestIDs(), validBodies: newValidBodies(validBodiesSize), e8: newAPIState()}
 	if s.cors, err = newCORSPolicy(opts.CORSOrigins); err != nil {
 		return nil, err
 	}
@@ -182,6 +183,7 @@ func (s *Server) Reset(ctx context.Context) error {
 		return err
 	}
 	s.faults.Clear()
+	s.e8.reset()
 	s.journal.Clear()
 	if err := s.tokens.SetPolicy(s.profile); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/plummock/plummock/fixtures"
+	"github.com/plummock/plummock/mockserver"
 )
 
 // profileFlags are the behaviour-profile flags; one given on the command line (or by env)
@@ -25,7 +26,7 @@ func (p *profileFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&p.fixedRefresh, "fixed-refresh-expiry", false, "a refresh keeps the family's first refresh expiry (profile)")
 	fs.StringVar(&p.expiryFormat, "expiry-format", "number", "expiry fields as number or string (profile)")
 	fs.StringVar(&p.validateExpiresIn, "validate-expires-in", "remaining", "E4 expires_in: remaining or lifetime (profile)")
-	fs.StringVar(&p.corsOrigins, "cors-origins", "http://localhost:*,http://127.0.0.1:*", `browser origins allowed to call the API, comma-separated ("*" = any, "" or "none" = none)`)
+	fs.StringVar(&p.corsOrigins, "cors-origins", strings.Join(mockserver.DefaultCORSOrigins(), ","), `browser origins allowed to call the API, comma-separated ("*" = any, "" or "none" = none)`)
 }
 
 // apply overlays the flags that were set onto base (the fixture file's profile, if any).

@@ -84,7 +84,7 @@ func TestProfileFlagsOverrideFixtureProfile(t *testing.T) {
 	if _, err := parseServe([]string{"--expiry-format", "hex"}, env(nil), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "expiry_format") {
 		t.Errorf("bad profile flag: %v", err)
 	}
-	if cfg.opts.CORSOrigins == nil || len(cfg.opts.CORSOrigins) != 2 {
+	if cfg.opts.CORSOrigins == nil || len(cfg.opts.CORSOrigins) != 4 {
 		t.Errorf("cors = %v", cfg.opts.CORSOrigins)
 	}
 }

@@ -5,8 +5,8 @@ package apierr
 import (
 	"errors"
 	"net/http"
-	"strings"
 
+	"github.com/plummock/plummock/redact"
 	"github.com/plummock/plummock/mockserver/store"
 	"github.com/plummock/plummock/mockserver/tokens"
 )
@@ -20,6 +20,11 @@ type Error struct {
 	Challenge string
 	// Allow lists the methods for a 405.
 	Allow string
+	// RetryAfter, in seconds, for a 429.
+	RetryAfter int
+	// Reason says why the mock refused, for the Plummock-Reason header and the debug log;
+	// never a token or a secret.
+	Reason string
 }
 
 // OAuth is Plum's {"error","error_description"} shape.
@@ -72,6 +77,18 @@ func InvalidToken() *Error {
 	return e
 }
 
+// QueryLimited is Plum's answer to an E8 query over its per-minute limit.
+func QueryLimited() *Error {
+	type item struct {
+		Message        string `json:"message"`
+		PenaltySeconds int    `json:"penaltySeconds"`
+	}
+	type body struct {
+		Errors []item `json:"errors"`
+	}
+	return &Error{Status: http.StatusTooManyRequests, Body: body{Errors: []item{{"auth.request_limit_exceeded", 60}}}, RetryAfter: 60}
+}
+
 // Internal is the generic 500: the cause is logged, never echoed.
 func Internal() *Error {
 	return New(http.StatusInternalServerError, "server_error", "internal error")
@@ -83,9 +100,24 @@ func Unavailable() *Error {
 }
 
 // FromDomain maps a domain error to Plum's answer. ok is false for an error that is not the
-// client's fault, which the caller logs and answers with Internal.
+// client's fault, which the caller logs and answers with Internal. A refusal that explains
+// itself (*tokens.Error) gives the description and the reason; nothing is cut out of an
+// error's text, so no wrap can leak into a body.
 func FromDomain(err error) (e *Error, ok bool) {
-	d := describe(err)
+	var te *tokens.Error
+	var desc, reason string
+	if errors.As(err, &te) {
+		desc, reason = te.Description, te.Reason
+	}
+	e, ok = fromCode(err, desc)
+	if ok {
+		e.Reason = redact.JWTs(reason) // a reason may quote a field, and a field may be a token
+	}
+	return e, ok
+}
+
+// fromCode is the status and body of each domain code.
+func fromCode(err error, desc string) (*Error, bool) {
 	switch {
 	case errors.Is(err, tokens.ErrInvalidToken):
 		return InvalidToken(), true
@@ -104,24 +136,41 @@ func FromDomain(err error) (e *Error, ok bool) {
 		return Unavailable(), true
 	}
 	for _, code := range []error{tokens.ErrInvalidGrant, tokens.ErrInvalidClient, tokens.ErrUnsupportedGrantType,
-		tokens.ErrInvalidScope, tokens.ErrInvalidRequest} {
+		tokens.ErrInvalidScope, tokens.ErrInvalidRequest, tokens.ErrUnknownUser} {
 		if errors.Is(err, code) {
-			return New(http.StatusBadRequest, code.Error(), d), true
+			return oauthError(code, desc), true
 		}
-	}
-	if errors.Is(err, tokens.ErrUnknownUser) {
-		return BadRequest(d), true
 	}
 	return Internal(), false
 }
 
-// describe turns "invalid_grant: refresh token already used" into its human half.
-func describe(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, ": "); i >= 0 {
-		return msg[i+2:]
+// defaultDescription is what a code says when the refusal gave no description of its own.
+func defaultDescription(code error) string {
+	switch code {
+	case tokens.ErrInvalidGrant:
+		return "refresh token is invalid, used or expired"
+	case tokens.ErrInvalidClient:
+		return "client authentication failed"
+	case tokens.ErrUnsupportedGrantType:
+		return "grant_type must be refresh_token"
+	case tokens.ErrInvalidScope:
+		return "scope is not allowed"
+	case tokens.ErrUnknownUser:
+		return "unknown user"
 	}
-	return msg
+	return DescInvalidRequest
+}
+
+// oauthError is the 400 for code: an unknown user is Plum's invalid_request.
+func oauthError(code error, desc string) *Error {
+	if desc == "" {
+		desc = defaultDescription(code)
+	}
+	name := code.Error()
+	if code == tokens.ErrUnknownUser {
+		name = "invalid_request"
+	}
+	return New(http.StatusBadRequest, name, desc)
 }
 
 // business is Plum's business error; a 401 one also carries the Bearer challenge.

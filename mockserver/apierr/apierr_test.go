@@ -21,11 +21,13 @@ func TestFromDomainMapsEveryDomainError(t *testing.T) {
 		{tokens.ErrCompanyDisabled, 401, Business{401, "PIPE10016", "company is disabled", "company is disabled"}},
 		{tokens.ErrIPNotAllowed, 401, Business{401, "PIPE10017", "IP address is not allow-listed", "IP address is not allow-listed"}},
 		{fmt.Errorf("%w: x", tokens.ErrUserNotFound), 404, Business{404, "PLE10030", "user not found", "user not found"}},
-		{fmt.Errorf("%w: refresh token already used", tokens.ErrInvalidGrant), 400, OAuth{"invalid_grant", "refresh token already used"}},
-		{fmt.Errorf("%w: bad", tokens.ErrInvalidClient), 400, OAuth{"invalid_client", "bad"}},
-		{fmt.Errorf("%w: g", tokens.ErrUnsupportedGrantType), 400, OAuth{"unsupported_grant_type", "g"}},
-		{fmt.Errorf("%w: s", tokens.ErrInvalidScope), 400, OAuth{"invalid_scope", "s"}},
-		{fmt.Errorf("%w: no user", tokens.ErrUnknownUser), 400, OAuth{"invalid_request", "no user"}},
+		{&tokens.Error{Code: tokens.ErrInvalidGrant, Description: "refresh token already used"}, 400, OAuth{"invalid_grant", "refresh token already used"}},
+		{fmt.Errorf("tokens: rotate: %w", tokens.ErrInvalidGrant), 400, OAuth{"invalid_grant", "refresh token is invalid, used or expired"}},
+		{fmt.Errorf("wrapped: %w", &tokens.Error{Code: tokens.ErrInvalidGrant, Description: "refresh token was revoked"}), 400, OAuth{"invalid_grant", "refresh token was revoked"}},
+		{&tokens.Error{Code: tokens.ErrInvalidClient, Description: "bad"}, 400, OAuth{"invalid_client", "bad"}},
+		{&tokens.Error{Code: tokens.ErrUnsupportedGrantType, Description: "g"}, 400, OAuth{"unsupported_grant_type", "g"}},
+		{&tokens.Error{Code: tokens.ErrInvalidScope, Description: "s"}, 400, OAuth{"invalid_scope", "s"}},
+		{&tokens.Error{Code: tokens.ErrUnknownUser, Description: "no user"}, 400, OAuth{"invalid_request", "no user"}},
 		{fmt.Errorf("redis: %w", store.ErrUnavailable), 503, OAuth{"temporarily_unavailable", "the token store is unavailable; try again"}},
 	}
 	for _, tc := range cases {
@@ -42,6 +44,14 @@ func TestFromDomainMapsEveryDomainError(t *testing.T) {
 func TestUnknownErrorsAreInternalAndNotEchoed(t *testing.T) {
 	e, ok := FromDomain(errors.New("disk on fire at /secret/path"))
 	if ok || e.Status != 500 || e.Body != (OAuth{"server_error", "internal error"}) {
+		t.Fatalf("%+v %v", e, ok)
+	}
+}
+
+func TestFromDomainCarriesTheReasonNotTheWrapText(t *testing.T) {
+	err := fmt.Errorf("tokens: lookup: %w", &tokens.Error{Code: tokens.ErrInvalidToken, Reason: "expired: at noon"})
+	e, ok := FromDomain(err)
+	if !ok || e.Status != 401 || e.Body != (OAuth{"invalid_token", DescInvalidToken}) || e.Reason != "expired: at noon" {
 		t.Fatalf("%+v %v", e, ok)
 	}
 }

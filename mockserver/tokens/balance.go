@@ -2,34 +2,39 @@ package tokens
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
-	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/fixtures"
 )
 
-// ErrUnknownQuery is returned for an E8 query the mock does not implement.
-var ErrUnknownQuery = fmt.Errorf("%w: unsupported query", ErrInvalidRequest)
-
 // ErrUserNotFound is an E8 lookup of a user the company does not have.
-var ErrUserNotFound = fmt.Errorf("user not found")
+var ErrUserNotFound = errors.New("user not found")
 
-// Balance is E8's storesAdmin.query.user_balance: a user token reads a user's points balance in
-// its own company (the token's own user when email is empty).
-func (s *Service) Balance(ctx context.Context, userBearer, email string) (float64, error) {
-	p, err := s.Authenticate(ctx, userBearer, store.KindUser)
-	if err != nil {
-		return 0, err
-	}
-	if email == "" {
-		email = p.Token.Grant.Subject
-	}
-	c, err := s.company(ctx, p.Token.Grant.CompanyID)
-	if err != nil {
-		return 0, err
-	}
-	u, ok := c.User(email)
-	if !ok {
-		return 0, fmt.Errorf("%w: %q", ErrUserNotFound, email)
-	}
-	return u.Balance, nil
+// Caller is who an E8 call speaks for: a live user or company access token, its company, and
+// the fixture set in force.
+type Caller struct {
+	Principal
+	Company  *fixtures.Company
+	Fixtures *fixtures.Set
 }
+
+// APICaller authenticates an E8 call. Either kind of token may call: the company token a
+// company generates in the Plum dashboard is what public clients call E8 with.
+func (s *Service) APICaller(ctx context.Context, bearer string) (Caller, error) {
+	p, err := s.Authenticate(ctx, bearer, "")
+	if err != nil {
+		return Caller{}, err
+	}
+	set, err := s.store.Fixtures(ctx)
+	if err != nil {
+		return Caller{}, err
+	}
+	c, ok := set.Company(p.Token.Grant.CompanyID)
+	if !ok {
+		return Caller{}, badToken("%s: the token's company is not in the fixtures any more", WhyUnknown)
+	}
+	return Caller{Principal: p, Company: c, Fixtures: set}, nil
+}
+
+// User is the user the call speaks for: a user token's own, "" for a company token.
+func (c Caller) User() string { return userOf(c.Token.Grant) }

@@ -26,8 +26,8 @@ type Claims struct {
 	Seq       uint64 `json:"seq,omitempty"`
 	FamilySeq uint64 `json:"fseq,omitempty"`
 	MAC       string `json:"mac,omitempty"`
-	// Offline marks a token minted by `plummock token` without a server: accepted by its
-	// signature and the fixtures alone (see offline.go).
+	// Offline marks a token minted by `plummock token` without a server: accepted without a
+	// store record or generation MAC, by its signature, claims and the fixtures (see offline.go).
 	Offline bool `json:"offline,omitempty"`
 	// Use is "refresh" on an offline refresh token; access tokens have none.
 	Use string `json:"use,omitempty"`

@@ -30,7 +30,7 @@ func (s *Service) CreateUserTokens(ctx context.Context, companyBearer, email, sc
 		return TokenSet{}, err
 	}
 	if !s.scopeAllowed(scope) {
-		return TokenSet{}, fmt.Errorf("%w: scope %q is not allowed", ErrInvalidScope, scope)
+		return TokenSet{}, refuse(ErrInvalidScope, "scope %q is not allowed", scope)
 	}
 	c, err := s.company(ctx, p.Grant().CompanyID)
 	if err != nil {
@@ -38,10 +38,10 @@ func (s *Service) CreateUserTokens(ctx context.Context, companyBearer, email, sc
 	}
 	u, ok := c.User(email)
 	if !ok {
-		return TokenSet{}, fmt.Errorf("%w: no user %q in this company", ErrUnknownUser, email)
+		return TokenSet{}, refuse(ErrUnknownUser, "no user %q in this company", email)
 	}
 	if !u.SuperAdmin {
-		return TokenSet{}, fmt.Errorf("%w: user_input must be a Super Admin", ErrUnknownUser)
+		return TokenSet{}, refuse(ErrUnknownUser, "user_input must be a Super Admin")
 	}
 	if err := s.blocks.check(c.ID, normalEmail(u.Email)); err != nil {
 		return TokenSet{}, err
@@ -70,7 +70,7 @@ type RefreshRequest struct {
 // set is issued. Of concurrent refreshes with one token exactly one succeeds.
 func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshRequest) (TokenSet, error) {
 	if req.GrantType != "refresh_token" {
-		return TokenSet{}, fmt.Errorf("%w: grant_type must be refresh_token", ErrUnsupportedGrantType)
+		return TokenSet{}, refuse(ErrUnsupportedGrantType, "grant_type must be refresh_token")
 	}
 	if err := s.authenticateClient(ctx, req.ClientID, req.ClientSecret); err != nil {
 		return TokenSet{}, err
@@ -84,6 +84,7 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 	if errors.Is(err, store.ErrNotFound) && s.adoptOffline(ctx, req.RefreshToken) == nil {
 		old, err = s.store.Refresh(ctx, rot.Hash)
 	}
+	rot.Kind = s.rotationKind(kind, old)
 	if err == nil {
 		err = s.blocks.check(old.Grant.CompanyID, userOf(old.Grant))
 	}
@@ -112,33 +113,6 @@ func (s *Service) refreshExpiry(old store.RefreshToken, now time.Time) time.Time
 	return now.Add(s.cfg.Lifetimes.UserRefresh)
 }
 
-// grantError maps a store refusal to Plum's answer: a scenario's own error where one revoked the
-// token, invalid_grant otherwise.
-func grantError(old store.RefreshToken, err error) error {
-	if isRefusal(err) {
-		return err
-	}
-	if errors.Is(err, store.ErrRevoked) {
-		return fmt.Errorf("%w", revocationError(old.Revoked.Reason, ErrInvalidGrant))
-	}
-	var why string
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		why = "unknown refresh token"
-	case errors.Is(err, store.ErrUsed):
-		why = "refresh token already used"
-	case errors.Is(err, store.ErrExpired):
-		why = "refresh token expired"
-	case errors.Is(err, store.ErrWrongClient):
-		why = "refresh token was issued to another client"
-	case errors.Is(err, store.ErrWrongKind):
-		why = "refresh token is for another token kind"
-	default:
-		return fmt.Errorf("tokens: rotate: %w", err)
-	}
-	return fmt.Errorf("%w: %s", ErrInvalidGrant, why)
-}
-
 // authenticateClient checks client credentials in constant time.
 func (s *Service) authenticateClient(ctx context.Context, id, secret string) error {
 	set, err := s.store.Fixtures(ctx)
@@ -147,7 +121,7 @@ func (s *Service) authenticateClient(ctx context.Context, id, secret string) err
 	}
 	c, ok := set.CompanyByClient(id)
 	if !ok || subtle.ConstantTimeCompare([]byte(c.ClientSecret), []byte(secret)) != 1 {
-		return fmt.Errorf("%w: client authentication failed", ErrInvalidClient)
+		return refuse(ErrInvalidClient, "client authentication failed")
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package tokens
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -17,7 +16,8 @@ import (
 //     store), by any plummock with the same key and fixtures;
 //   - the refresh token, on its first use, registers the pair in the store as if E1 had issued
 //     it, and from then on rotates like any other (single use).
-// A reset does not kill an offline token: it was never in the store.
+// A reset does not kill an offline token: it was never in the store. A scenario does, by time
+// (offline_revoke.go), and it is held to every other check an issued token passes (offlineAccess).
 
 // OfflineRequest names who the offline set is for: a company's Super Admin (user tokens) or,
 // with an empty User, the company itself.
@@ -31,16 +31,16 @@ type OfflineRequest struct {
 func (s *Service) MintOffline(ctx context.Context, req OfflineRequest) (TokenSet, error) {
 	c, err := s.company(ctx, req.Company)
 	if err != nil {
-		return TokenSet{}, fmt.Errorf("%w: no company %q", ErrInvalidRequest, req.Company)
+		return TokenSet{}, refuse(ErrInvalidRequest, "no company %q", req.Company)
 	}
 	grant := store.Grant{Kind: store.KindCompany, CompanyID: c.ID, Subject: c.ID, ClientID: c.ClientID}
 	access, refresh := s.cfg.Lifetimes.CompanyAccess, s.cfg.Lifetimes.CompanyRefresh
 	if req.User != "" {
 		if u, ok := c.User(req.User); !ok || !u.SuperAdmin {
-			return TokenSet{}, fmt.Errorf("%w: %q is not a Super Admin of %q", ErrUnknownUser, req.User, c.ID)
+			return TokenSet{}, refuse(ErrUnknownUser, "%q is not a Super Admin of %q", req.User, c.ID)
 		}
 		if !s.scopeAllowed(req.Scope) {
-			return TokenSet{}, fmt.Errorf("%w: scope %q is not allowed", ErrInvalidScope, req.Scope)
+			return TokenSet{}, refuse(ErrInvalidScope, "scope %q is not allowed", req.Scope)
 		}
 		grant = store.Grant{Kind: store.KindUser, CompanyID: c.ID, Subject: normalEmail(req.User), ClientID: c.ClientID, Scope: req.Scope}
 		access, refresh = s.cfg.Lifetimes.UserAccess, s.cfg.Lifetimes.UserRefresh
@@ -71,15 +71,22 @@ func (s *Service) signOffline(g store.Grant, now time.Time, access, refresh time
 		AccessExpiry: now.Add(access), RefreshExpiry: now.Add(refresh)}, nil
 }
 
-// offlineAccess accepts an offline access token that is in no store: its grant must still
-// exist in the fixtures.
+// offlineAccess accepts an offline access token that is in no store. It passes every check an
+// issued token passes but the two that cannot apply to a token minted without a server (the
+// binding to the store's generation, and a position among the subject's issues): its grant
+// must exist in the fixtures as E1 or a fixture would have made it, its scope must be one E1
+// allows, and it may not live longer than an issued token of its kind.
 func (s *Service) offlineAccess(ctx context.Context, c *Claims) (store.AccessToken, error) {
-	if !c.Offline || c.Use != "" {
-		return store.AccessToken{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
+	if !c.Offline || c.Use != "" || c.AccessID != "" || c.MAC != "" || c.Family != "" {
+		return store.AccessToken{}, badToken("%s: an offline token with claims `plummock token` never writes", WhyUnknown)
 	}
 	g, err := s.offlineGrant(ctx, c)
 	if err != nil {
 		return store.AccessToken{}, err
+	}
+	if lifetime := c.ExpiresAt.Sub(c.IssuedAt.Time); lifetime > s.accessLifetime(g.Kind) {
+		return store.AccessToken{}, badToken("%s: an offline %s token living %v, longer than the %v an issued one lives",
+			WhyUnknown, g.Kind, lifetime, s.accessLifetime(g.Kind))
 	}
 	return store.AccessToken{ID: c.ID, Family: "offline-" + c.ID, Grant: g, IssuedAt: c.IssuedAt.Time, ExpiresAt: c.ExpiresAt.Time}, nil
 }
@@ -87,12 +94,22 @@ func (s *Service) offlineAccess(ctx context.Context, c *Claims) (store.AccessTok
 func (s *Service) offlineGrant(ctx context.Context, c *Claims) (store.Grant, error) {
 	comp, err := s.company(ctx, c.CompanyID)
 	if err != nil || comp.ClientID != c.ClientID {
-		return store.Grant{}, fmt.Errorf("%w: offline token for an unknown company", ErrInvalidToken)
+		return store.Grant{}, badToken("%s: an offline token for a company or client the fixtures do not have", WhyUnknown)
 	}
-	if c.Kind == string(store.KindUser) {
-		if u, ok := comp.User(c.Subject); !ok || !u.SuperAdmin {
-			return store.Grant{}, fmt.Errorf("%w: offline token for an unknown user", ErrInvalidToken)
+	switch store.Kind(c.Kind) {
+	case store.KindUser:
+		if u, ok := comp.User(c.Subject); !ok || !u.SuperAdmin || normalEmail(c.Subject) != c.Subject {
+			return store.Grant{}, badToken("%s: an offline token for a user who is not a Super Admin of %q", WhyUnknown, comp.ID)
 		}
+		if !s.scopeAllowed(c.Scope) {
+			return store.Grant{}, badToken("%s: an offline token with a scope E1 does not allow", WhyUnknown)
+		}
+	case store.KindCompany:
+		if c.Subject != comp.ID || c.Scope != "" {
+			return store.Grant{}, badToken("%s: an offline company token must name its company and no scope", WhyUnknown)
+		}
+	default:
+		return store.Grant{}, badToken("%s: an offline token of no known kind", WhyUnknown)
 	}
 	return store.Grant{Kind: store.Kind(c.Kind), CompanyID: c.CompanyID, Subject: c.Subject, ClientID: c.ClientID, Scope: c.Scope}, nil
 }
@@ -109,8 +126,8 @@ func (s *Service) adoptOffline(ctx context.Context, raw string) error {
 		return store.ErrNotFound
 	}
 	g, err := s.offlineGrant(ctx, c)
-	if err != nil {
-		return store.ErrNotFound
+	if err != nil || !s.offline.revocation(g, c.IssuedAt.Time).Alive() {
+		return store.ErrNotFound // a scenario killed it before its first use
 	}
 	s.adopt.Lock()
 	defer s.adopt.Unlock()

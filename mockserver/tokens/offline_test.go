@@ -25,7 +25,7 @@ func TestOfflineSetWorksWithoutTheStoreAndAdoptsOnRefresh(t *testing.T) {
 	if v, err := svc.Validate(ctx, set.AccessToken); err != nil || v.ExpiresIn != 1296000 {
 		t.Fatalf("offline access: %+v %v", v, err)
 	}
-	if _, err := svc.Balance(ctx, set.AccessToken, ""); err != nil {
+	if _, err := svc.APICaller(ctx, set.AccessToken); err != nil {
 		t.Fatalf("offline access on E8: %v", err)
 	}
 	if _, err := svc.Authenticate(ctx, set.RefreshToken, ""); !errors.Is(err, ErrInvalidToken) {

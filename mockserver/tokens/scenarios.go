@@ -2,7 +2,6 @@ package tokens
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -105,19 +104,23 @@ func (s *Service) RunScenario(ctx context.Context, name string, req ScenarioRequ
 	defer s.wholesale.Unlock()
 	c, err := s.company(ctx, req.Company)
 	if err != nil {
-		return ScenarioResult{}, fmt.Errorf("%w: company: no company %q", ErrInvalidRequest, req.Company)
+		return ScenarioResult{}, refuse(ErrInvalidRequest, "company: no company %q", req.Company)
 	}
 	email := normalEmail(req.User)
 	if email != "" {
 		if _, ok := c.User(email); !ok {
-			return ScenarioResult{}, fmt.Errorf("%w: user: no user %q in company %q", ErrInvalidRequest, req.User, c.ID)
+			return ScenarioResult{}, refuse(ErrInvalidRequest, "user: no user %q in company %q", req.User, c.ID)
 		}
 	}
 	res := ScenarioResult{Scenario: name}
 	now := s.now()
 	revoke := func(f store.Filter, reason string) error {
-		n, err := s.store.Revoke(ctx, f, store.Revocation{At: now, Reason: reason})
+		why := store.Revocation{At: now, Reason: reason}
+		n, err := s.store.Revoke(ctx, f, why)
 		res.Revoked += n
+		if err == nil {
+			s.offline.add(f, why)
+		}
 		return err
 	}
 	switch name {
@@ -127,7 +130,7 @@ func (s *Service) RunScenario(ctx context.Context, name string, req ScenarioRequ
 		err = revoke(store.Filter{CompanyID: c.ID, Subject: email, Kind: store.KindUser}, ReasonOtherSuperAdmin)
 	case ScenarioUserDisabled:
 		if email == "" {
-			return res, fmt.Errorf("%w: user: required for user_disabled", ErrInvalidRequest)
+			return res, refuse(ErrInvalidRequest, "user: required for user_disabled")
 		}
 		if err = revoke(store.Filter{CompanyID: c.ID, Subject: email, Kind: store.KindUser}, ReasonUserDisabled); err == nil {
 			s.block(c.ID, email, ReasonUserDisabled)
@@ -144,7 +147,7 @@ func (s *Service) RunScenario(ctx context.Context, name string, req ScenarioRequ
 	case ScenarioRegenerate:
 		err = s.regenerate(ctx, c.ID, c.ClientID, now, &res, revoke)
 	default:
-		return res, fmt.Errorf("%w: scenario %q: want one of %v", ErrInvalidRequest, name, Scenarios())
+		return res, refuse(ErrInvalidRequest, "scenario %q: want one of %v", name, Scenarios())
 	}
 	return res, err
 }

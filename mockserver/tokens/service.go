@@ -34,7 +34,8 @@ type Service struct {
 	// times). They share it; a kill waits for those in flight (each a signature, about a
 	// millisecond).
 	wholesale sync.RWMutex
-	adopt     sync.Mutex // serialises offline refresh-token adoption
+	adopt     sync.Mutex  // serialises offline refresh-token adoption
+	offline   offlineCuts // scenarios' revocations of offline tokens (offline_revoke.go)
 }
 
 // New returns a service; call Reset to load fixtures before serving.
@@ -78,6 +79,7 @@ func (s *Service) Reset(ctx context.Context, set *fixtures.Set) error {
 	}
 	s.cache.clear()
 	s.ClearBlocks()
+	s.offline.clear()
 	return nil
 }
 

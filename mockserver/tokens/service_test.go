@@ -140,8 +140,6 @@ func TestRefreshRefusals(t *testing.T) {
 		{"wrong secret", store.KindUser, bad(func(r *RefreshRequest) { r.ClientSecret = "x" }), ErrInvalidClient},
 		{"unknown client", store.KindUser, bad(func(r *RefreshRequest) { r.ClientID = "x" }), ErrInvalidClient},
 		{"unknown token", store.KindUser, bad(func(r *RefreshRequest) { r.RefreshToken = "nope" }), ErrInvalidGrant},
-		{"user token on company path", store.KindCompany, refreshReq(user.RefreshToken), ErrInvalidGrant},
-		{"company token on user path", store.KindUser, refreshReq("demo-company-refresh"), ErrInvalidGrant},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -231,25 +229,24 @@ func TestConcurrentRefreshExactlyOneWins(t *testing.T) {
 			t.Errorf("N=%d: %d wins, %d invalid_grant", n, wins, grants)
 		}
 		st, _ := svc.store.Stats(context.Background())
-		if st.RefreshTokens != 3 { // fixture company refresh + first + one successor
-			t.Errorf("N=%d: %d refresh tokens stored, want 3", n, st.RefreshTokens)
+		if st.RefreshTokens != 4 { // two fixture company refresh tokens + first + one successor
+			t.Errorf("N=%d: %d refresh tokens stored, want 4", n, st.RefreshTokens)
 		}
 	}
 }
 
-func TestBalance(t *testing.T) {
+func TestAPICallerTakesEitherKind(t *testing.T) {
 	svc, _ := newTestService(t)
 	set := mustCreate(t, svc)
-	if b, err := svc.Balance(context.Background(), set.AccessToken, ""); err != nil || b != 1500 {
-		t.Errorf("own balance = %v %v", b, err)
+	c, err := svc.APICaller(context.Background(), set.AccessToken)
+	if err != nil || c.User() != "admin@demo.example" || c.Company.ID != "demo" {
+		t.Errorf("user token: %+v %v", c, err)
 	}
-	if b, err := svc.Balance(context.Background(), set.AccessToken, "employee@demo.example"); err != nil || b != 250 {
-		t.Errorf("employee balance = %v %v", b, err)
+	c, err = svc.APICaller(context.Background(), "demo-dashboard-access")
+	if err != nil || c.User() != "" || c.Company.ID != "demo" || len(c.Fixtures.APIAnswers) == 0 {
+		t.Errorf("dashboard company token: %+v %v", c, err)
 	}
-	if _, err := svc.Balance(context.Background(), set.AccessToken, "ghost@demo.example"); !errors.Is(err, ErrUserNotFound) {
-		t.Errorf("ghost: %v", err)
-	}
-	if _, err := svc.Balance(context.Background(), "demo-company-token", ""); !errors.Is(err, ErrInvalidToken) {
-		t.Errorf("company token on E8: %v", err)
+	if _, err := svc.APICaller(context.Background(), "not-a-token"); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("unknown token: %v", err)
 	}
 }

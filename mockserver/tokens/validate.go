@@ -36,16 +36,16 @@ func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Ki
 	}
 	rec := p.Token
 	if !s.clock.Now().Before(rec.ExpiresAt) {
-		return Principal{}, fmt.Errorf("%w: expired", ErrInvalidToken)
+		return Principal{}, expired(rec.ExpiresAt)
 	}
 	if err := s.blocks.check(rec.Grant.CompanyID, userOf(rec.Grant)); err != nil {
 		return Principal{}, err
 	}
 	if !rec.Revoked.Alive() {
-		return Principal{}, fmt.Errorf("%w: revoked (%s)", revocationError(rec.Revoked.Reason, ErrInvalidToken), rec.Revoked.Reason)
+		return Principal{}, &Error{Code: revocationError(rec.Revoked.Reason, ErrInvalidToken), Reason: WhyRevoked + ": " + rec.Revoked.Reason}
 	}
 	if want != "" && rec.Grant.Kind != want {
-		return Principal{}, fmt.Errorf("%w: a %s token is required", ErrInvalidToken, want)
+		return Principal{}, wrongKind(rec.Grant.Kind, want)
 	}
 	return p, nil
 }
@@ -53,7 +53,7 @@ func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Ki
 // lookup finds what the store knows of a bearer token.
 func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) {
 	if bearer == "" || len(bearer) > MaxTokenLength {
-		return Principal{}, fmt.Errorf("%w: malformed token", ErrInvalidToken)
+		return Principal{}, badToken("%s: empty or longer than %d bytes", WhyMalformed, MaxTokenLength)
 	}
 	if strings.Count(bearer, ".") != 2 {
 		return s.static(ctx, bearer)
@@ -70,7 +70,7 @@ func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) 
 			return Principal{}, err
 		}
 	} else if claims.MAC == "" || claims.Use != "" {
-		return Principal{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
+		return Principal{}, badToken("%s: a JWT signed with the mock's key that the mock did not issue as an access token", WhyUnknown)
 	}
 	st, err := s.store.CheckAccess(ctx, store.AccessClaim{Grant: rec.Grant, Family: rec.Family, Offline: claims.Offline,
 		Seq: claims.Seq, FamilySeq: claims.FamilySeq})
@@ -78,9 +78,12 @@ func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) 
 		return Principal{}, fmt.Errorf("tokens: lookup: %w", err)
 	}
 	if !claims.Offline && !v.boundTo(st.Gen) {
-		return Principal{}, fmt.Errorf("%w: unknown token", ErrInvalidToken) // before a reset, or altered
+		return Principal{}, badToken("%s: issued before the last reset or restart of the mock (POST /__admin/reset)", WhyPreReset)
 	}
 	rec.Revoked = st.Revoked
+	if claims.Offline && rec.Revoked.Alive() {
+		rec.Revoked = s.offline.revocation(rec.Grant, rec.IssuedAt)
+	}
 	return Principal{Token: rec, RefreshExpiry: st.RefreshExpiry}, nil
 }
 
@@ -88,7 +91,7 @@ func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) 
 func (s *Service) static(ctx context.Context, bearer string) (Principal, error) {
 	rec, err := s.store.Access(ctx, staticID(bearer))
 	if errors.Is(err, store.ErrNotFound) {
-		return Principal{}, fmt.Errorf("%w: unknown token", ErrInvalidToken)
+		return Principal{}, badToken("%s: not a token this mock issued or a fixture access token", WhyUnknown)
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("tokens: lookup: %w", err)
@@ -104,7 +107,7 @@ func (s *Service) verify(raw string) (*verified, error) {
 	if !ok {
 		claims, err := s.parse(raw)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+			return nil, parseRefusal(err, claims)
 		}
 		v = &verified{claims: claims}
 		s.cache.put(raw, v)
@@ -112,10 +115,10 @@ func (s *Service) verify(raw string) (*verified, error) {
 	claims := v.claims
 	now := s.clock.Now()
 	if !now.Before(claims.ExpiresAt.Time) {
-		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
+		return nil, expired(claims.ExpiresAt.Time)
 	}
 	if claims.IssuedAt.After(now.Add(s.cfg.Leeway)) || (claims.NotBefore != nil && claims.NotBefore.After(now.Add(s.cfg.Leeway))) {
-		return nil, fmt.Errorf("%w: not valid yet", ErrInvalidToken)
+		return nil, badToken("%s: not valid yet by the mock's clock (issued %s)", WhyUnknown, claims.IssuedAt.UTC().Format(time.RFC3339))
 	}
 	return v, nil
 }
@@ -133,7 +136,7 @@ func (s *Service) parse(raw string) (*Claims, error) {
 		jwt.WithTimeFunc(s.clock.Now),
 	)
 	if err != nil {
-		return nil, err
+		return claims, err
 	}
 	if claims.ID == "" || claims.Subject == "" || claims.IssuedAt == nil {
 		return nil, errors.New("missing jti, sub or iat")
