@@ -6,9 +6,9 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/plummock/plummock/redact"
 	"github.com/plummock/plummock/mockserver/store"
 	"github.com/plummock/plummock/mockserver/tokens"
+	"github.com/plummock/plummock/redact"
 )
 
 // Error is an answer the mock gives instead of a result: a status, a JSON body in one of Plum's
