@@ -104,11 +104,7 @@ func (c *C) Cleanup(f func()) { c.cleanup = append(c.cleanup, f) }
 // Observe records what the target did about one open question of plum-api.md. Answer must be
 // categorical (comparable between runs); Detail may carry numbers and is not compared.
 func (c *C) Observe(key, question, answer, detail string) {
-	o := Observation{Key: key, Question: question, Answer: answer,
-		Detail: c.s.secrets.redact(detail), Case: c.name}
-	c.mu.Lock()
-	c.obs = append(c.obs, o)
-	c.mu.Unlock()
+	c.observe(Observation{Key: key, Question: question, Answer: answer, Detail: detail})
 }
 
 // runCase runs one case in its own goroutine so Fatalf/Skipf can end it with Goexit.

@@ -58,6 +58,8 @@ func caseCompanyRotation(c *C) {
 		c.Cleanup(c.ResetTarget)
 	}
 	old, ts := c.rotateCompanyNow()
+	c.ObserveKnob("expiry_type.refresh_company", "Are E3's access_token_expiry and refresh_token_expiry numbers or strings?",
+		ts.ExpiryEncoding, "", "expiry_formats.refresh_company", ts.ExpiryEncoding)
 	c.Observe("company.access_lifetime", "What is expires_in for company tokens (E3)?", secondsLabel(ts.ExpiresIn), "")
 	c.Observe("company.refresh_lifetime", "How long does a company refresh token live?", lifetimeDays(ts), "")
 	if ts.RefreshToken == old.CompanyRefreshToken || ts.AccessToken == old.CompanyToken {

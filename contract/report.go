@@ -41,6 +41,13 @@ type Observation struct {
 	Answer   string `json:"answer"`
 	Detail   string `json:"detail,omitempty"`
 	Case     string `json:"case"`
+	// Knob is the behaviour-profile setting the answer maps to (a dotted YAML path such as
+	// error_answers.invalid_grant) and Value its setting as JSON; empty when the answer sets none
+	// or is mapped by its key alone (see knobFor).
+	Knob  string `json:"knob,omitempty"`
+	Value string `json:"value,omitempty"`
+	// NotMapped says why no knob can express this answer.
+	NotMapped string `json:"not_mapped,omitempty"`
 }
 
 // CaseResult is one case's outcome with its evidence.

@@ -23,6 +23,7 @@ type config struct {
 	adminToken                 string
 	credPath                   string
 	junitPath, jsonPath        string
+	profilePath                string // --profile-out: the behaviour profile derived from the run
 	only                       string
 	comparePath                string
 	compareWith                string // a second report: compare two files without running
@@ -46,6 +47,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.StringVar(&c.credPath, "credentials", getenv("PLUM_CREDENTIALS"), "JSON credentials file; rotated tokens are written back to it (env PLUM_CREDENTIALS)")
 	fs.StringVar(&c.junitPath, "junit", "", "write a JUnit XML report to this file")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to this file")
+	fs.StringVar(&c.profilePath, "profile-out", "", "write the behaviour profile the run observed (YAML for plummock serve --profile) to this file")
 	fs.StringVar(&c.only, "only", "", "run only cases whose name matches this regular expression")
 	fs.StringVar(&c.comparePath, "compare", "", "compare with this JSON report: after the run, or with a second report given as argument")
 	fs.IntVar(&c.concurrency, "concurrency", 0, "N for the refresh race (default 20 on loopback, 5 elsewhere)")

@@ -100,6 +100,11 @@ func writeReports(cfg *config, rep *contract.Report, out *redactor) error {
 			return fmt.Errorf("--json: %w", err)
 		}
 	}
+	if cfg.profilePath != "" {
+		if err := os.WriteFile(cfg.profilePath, []byte(out.clean(string(contract.ProfileYAML(rep)))), 0o644); err != nil {
+			return fmt.Errorf("--profile-out: %w", err)
+		}
+	}
 	if cfg.junitPath != "" {
 		data, err := junitXML(rep)
 		if err != nil {
