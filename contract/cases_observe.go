@@ -212,7 +212,9 @@ func caseAllowedScopes(c *C) {
 }
 
 func caseExpiryTypes(c *C) {
-	q := func(ep string) string { return "Are " + ep + "'s access_token_expiry and refresh_token_expiry numbers or strings?" }
+	q := func(ep string) string {
+		return "Are " + ep + "'s access_token_expiry and refresh_token_expiry numbers or strings?"
+	}
 	a := c.NewUserTokens()
 	c.ObserveKnob("expiry_type.create_user", q("E1"), a.ExpiryEncoding, "", "expiry_format", a.ExpiryEncoding)
 	b := c.TokenSet(c.RefreshUser(a.RefreshToken))
