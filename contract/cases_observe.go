@@ -12,7 +12,7 @@ import (
 // observationCases answer the open questions about Plum that only the real service can settle.
 // They assert only what every reading of the docs agrees on; the answers go into the report, not
 // into the verdict, and each answer that a knob of the fake's behaviour profile can express is
-// recorded with that knob, so `--profile-out` turns a run into a profile (see knobs.go).
+// recorded with that knob, so `--profile-out` turns a run into a profile (see derive_knobs.go).
 func observationCases() []Case {
 	return []Case{
 		{Name: "observe/reuse-and-family", Doc: "what a rotated refresh token presented again does: grace period (measured on a clock), family revocation", Run: caseReuse},
