@@ -20,12 +20,14 @@
 //
 // Files by role:
 //
-//	target.go, creds.go        what to test: Target, Credentials
+//	target.go                  what to test: Target, Credentials
 //	suite.go, case.go          running: Cases, Prepare/Runner, RunSuite; Case and its handle C
 //	session.go, pacer.go       the HTTP session, capability state and request pacing
+//	creds.go                   rotated company tokens saved first, restored after a reset
 //	openapi.go                 every response checked against openapi.yaml
 //	plumcalls.go, tokenset.go  C's calls to the Plum endpoints (E1-E8) and token set decoding
-//	expect.go, jwks.go         assertions on errors, statuses and JWT signatures
+//	expect.go                  assertions on error answers and statuses
+//	jwks.go                    the target's published keys, for the JWT checks
 //	fake_*.go                  the fake's admin API: clock, reset, profile (CapAdmin only)
 //	cases_*.go                 the cases, one file per group (case names are group/name)
 //	report.go, compare.go      the Report and the diff of two reports
