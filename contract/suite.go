@@ -14,7 +14,7 @@ import (
 func Cases() []Case {
 	var all []Case
 	for _, group := range [][]Case{tokenCases(), validateCases(), errorCases(), jwksCases(),
-		clockCases(), raceCases(), observationCases(), profileCases(), faultCases(), scenarioCases(),
+		clockCases(), raceCases(), observationCases(), profileCases(), loopProfileCases(), faultCases(), scenarioCases(),
 		companyCases()} {
 		all = append(all, group...)
 	}
