@@ -28,6 +28,8 @@ func loopProfileCases() []Case {
 }
 
 func checkValidateExpired(c *C, on bool) {
+	now := c.mockNow()
+	defer c.SetClock(now) // 15 days on, twice, would outlive a company token too
 	a := c.userTokensNow()
 	c.SetClock(time.UnixMilli(a.AccessExpiryMS).Add(time.Second))
 	v := c.Validate(a.AccessToken)

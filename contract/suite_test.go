@@ -62,6 +62,11 @@ func TestFakeWithMovedClock(t *testing.T) {
 	advance()
 	rep, err := contract.RunSuite(t.Context(), target, contract.Cases())
 	if err != nil || rep.Failed() {
+		for _, c := range rep.Cases {
+			if c.Verdict == contract.Fail {
+				t.Logf("%s: %+v", c.Name, c.Failures)
+			}
+		}
 		t.Fatalf("suite against a moved clock: err %v, %d failed", err, failedCount(rep))
 	}
 	resp, err := target.Client.Get(target.AdminURL + "/__admin/clock")
