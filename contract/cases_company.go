@@ -25,6 +25,13 @@ func companyCases() []Case {
 func (c *C) rotateCompanyNow() (old Credentials, ts TokenSet) {
 	old = c.Creds()
 	resp := c.RefreshCompany(old.CompanyRefreshToken)
+	c.adoptCompanyPair(resp, old)
+	return old, c.TokenSet(resp)
+}
+
+// adoptCompanyPair saves the company pair a 200 carries before anything else is sent (see
+// rotateCompanyNow); any other answer changes nothing.
+func (c *C) adoptCompanyPair(resp *Response, old Credentials) {
 	if resp.Status == http.StatusOK {
 		if access, refresh := companyTokensIn(resp.Body); refresh != "" {
 			if access == "" {
@@ -35,7 +42,6 @@ func (c *C) rotateCompanyNow() (old Credentials, ts TokenSet) {
 			}
 		}
 	}
-	return old, c.TokenSet(resp)
 }
 
 // companyTokensIn finds access_token and refresh_token in a token answer whatever else is wrong

@@ -186,6 +186,30 @@ func caseRefreshPath(c *C) {
 	c.TokenSet(viaE2)
 }
 
+// companyObservationCases spend the company refresh token, so like companyCases they run last
+// and only where the successor can be saved or an admin reset brings the original back.
+func companyObservationCases() []Case {
+	return []Case{{Name: "observe/company-pair-on-e2", Doc: "whether E2, the user refresh path, accepts a company refresh token",
+		Needs: []Capability{CapRestore}, Run: caseCompanyPairOnE2}}
+}
+
+// caseCompanyPairOnE2 decides refresh_path_kind as the knob is defined: does E2 accept a
+// company pair? A pair it issues is saved before anything else is sent.
+func caseCompanyPairOnE2(c *C) {
+	if c.clocked() {
+		c.Cleanup(c.ResetTarget)
+	}
+	old := c.Creds()
+	resp := c.RefreshUser(old.CompanyRefreshToken)
+	c.adoptCompanyPair(resp, old)
+	kind := "strict"
+	if resp.Status == http.StatusOK {
+		kind = "any"
+	}
+	c.ObserveKnob("refresh_path.company_pair_on_e2", "Does E2 (the user path) accept a company refresh token?",
+		"E2 "+Outcome(resp), "", "refresh_path_kind", kind)
+}
+
 // noSuchScope is a scope no page names.
 const noSuchScope = "plummock_contract_no_such_scope"
 

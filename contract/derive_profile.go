@@ -58,7 +58,9 @@ func deriveSettings(obs []Observation) (map[string]setting, []unmapped) {
 			missed = append(missed, unmapped{o.Key, o.Answer, why})
 			continue
 		}
-		set[knob] = setting{value, o.Key, o.Answer}
+		if _, ok := set[knob]; !ok { // the first observation of a knob is the one the file cites
+			set[knob] = setting{value, o.Key, o.Answer}
+		}
 	}
 	return set, missed
 }

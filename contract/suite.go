@@ -15,7 +15,7 @@ func Cases() []Case {
 	var all []Case
 	for _, group := range [][]Case{tokenCases(), validateCases(), errorCases(), jwksCases(),
 		clockCases(), raceCases(), observationCases(), profileCases(), loopProfileCases(), faultCases(), scenarioCases(),
-		companyCases()} {
+		companyCases(), companyObservationCases()} {
 		all = append(all, group...)
 	}
 	return all
