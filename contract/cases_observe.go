@@ -189,16 +189,21 @@ func caseRefreshPath(c *C) {
 // companyObservationCases spend the company refresh token, so like companyCases they run last
 // and only where the successor can be saved or an admin reset brings the original back.
 func companyObservationCases() []Case {
-	return []Case{{Name: "observe/company-pair-on-e2", Doc: "whether E2, the user refresh path, accepts a company refresh token",
+	return []Case{{Name: "observe/company-pair-on-e2", Doc: "whether E2, the user refresh path, accepts a company refresh token (asked of the fake only)",
 		Needs: []Capability{CapRestore}, Run: caseCompanyPairOnE2}}
 }
 
 // caseCompanyPairOnE2 decides refresh_path_kind as the knob is defined: does E2 accept a
-// company pair? A pair it issues is saved before anything else is sent.
+// company pair? A pair it issues is saved before anything else is sent. Only the fake is asked:
+// a real server might revoke a company refresh token refused on the wrong path, and it is the
+// one credential a user cannot get back; there refresh_path.user_tokens decides.
 func caseCompanyPairOnE2(c *C) {
-	if c.clocked() {
-		c.Cleanup(c.ResetTarget)
+	const key, q = "refresh_path.company_pair_on_e2", "Does E2 (the user path) accept a company refresh token?"
+	if !c.clocked() {
+		c.ObserveUnmapped(key, q, "not asked", "", "asked only of the fake: a real server might revoke the company refresh token; refresh_path.user_tokens decides refresh_path_kind")
+		return
 	}
+	c.Cleanup(c.ResetTarget)
 	old := c.Creds()
 	resp := c.RefreshUser(old.CompanyRefreshToken)
 	c.adoptCompanyPair(resp, old)
@@ -206,8 +211,7 @@ func caseCompanyPairOnE2(c *C) {
 	if resp.Status == http.StatusOK {
 		kind = "any"
 	}
-	c.ObserveKnob("refresh_path.company_pair_on_e2", "Does E2 (the user path) accept a company refresh token?",
-		"E2 "+Outcome(resp), "", "refresh_path_kind", kind)
+	c.ObserveKnob(key, q, "E2 "+Outcome(resp), "", "refresh_path_kind", kind)
 }
 
 // noSuchScope is a scope no page names.
