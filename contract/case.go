@@ -101,7 +101,7 @@ func (c *C) Skipf(format string, args ...any) {
 // Cleanup registers f to run when the case ends, last registered first, as testing.T does.
 func (c *C) Cleanup(f func()) { c.cleanup = append(c.cleanup, f) }
 
-// Observe records what the target did about one open question of plum-api.md. Answer must be
+// Observe records what the target did about one question Plum's pages leave open. Answer must be
 // categorical (comparable between runs); Detail may carry numbers and is not compared.
 func (c *C) Observe(key, question, answer, detail string) {
 	c.observe(Observation{Key: key, Question: question, Answer: answer, Detail: detail})

@@ -34,7 +34,7 @@ type Failure struct {
 	Request *Exchange `json:"request,omitempty"`
 }
 
-// Observation answers one open question of plum-api.md with what the target did.
+// Observation answers one question Plum's pages leave open with what the target did.
 type Observation struct {
 	Key      string `json:"key"`
 	Question string `json:"question"`
