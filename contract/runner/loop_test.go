@@ -142,3 +142,29 @@ func oneKnobOff(p fixtures.Profile) []variant {
 		{"max_active_pairs", "e1.active_pair_cap", pairs},
 	}
 }
+
+// Against a target without a clock (as the sandbox is), what needs one is not guessed silently:
+// a grace period's length is the documented 6h, said so, and the expired-token answer and the
+// family revocation behind a grace are listed as not mapped, with why.
+func TestProfileWithoutAClock(t *testing.T) {
+	p := fixtures.Profile{RefreshGrace: fixtures.Duration(2 * time.Hour), RevokeFamilyOnReuse: true}
+	root, dir := fake(t, mockserver.Options{Policy: p}, nil), t.TempDir()
+	out := filepath.Join(dir, "p.yaml")
+	if r := run(t, nil, "--base-url", root+"/chef", "--only", "^observe/", "--profile-out", out); r.code == runner.ExitUsage {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got := loadProfile(t, out)
+	if time.Duration(got.RefreshGrace) != 6*time.Hour || got.RevokeFamilyOnReuse || got.ValidateExpired != fixtures.ExpiredReject {
+		t.Errorf("without a clock: want grace 6h (assumed), family and validate_expired left at their defaults, got %+v", got)
+	}
+	f, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`observation: "validate.expired_answer"`, `observation: "rotation.family_revocation_on_reuse"`,
+		`why: "a reuse is only refused after the grace period`} {
+		if !strings.Contains(string(f), want) {
+			t.Errorf("profile file lacks %s:\n%s", want, f)
+		}
+	}
+}
