@@ -63,19 +63,8 @@ func caseReuse(c *C) {
 	reuse := c.RefreshUser(a.RefreshToken)
 	if reuse.Status != http.StatusOK {
 		c.ObserveKnob("rotation.reuse_of_rotated_token", qGrace, "rejected at once ("+Outcome(reuse)+")", "", "refresh_grace", "0s")
-	} else if !c.clocked() {
-		c.ObserveKnob("rotation.reuse_of_rotated_token", qGrace, "accepted again (a grace period)",
-			"its length needs a clock to measure; 6h is the Token Management page's figure", "refresh_grace", "6h0m0s")
-		c.ObserveUnmapped("rotation.family_revocation_on_reuse", qFamily, "not observed", "",
-			"a reuse is only refused after the grace period, which cannot be waited out without a clock")
+	} else if b, reuse = c.reuseAfterGrace(); reuse == nil {
 		return
-	} else {
-		grace := c.measureGrace()
-		c.ObserveKnob("rotation.reuse_of_rotated_token", qGrace, "accepted again (a grace period)", "", "refresh_grace", grace.String())
-		a = c.issue()
-		b = c.rotate(a.RefreshToken)
-		c.AdvanceClock(grace)
-		reuse = c.RefreshUser(a.RefreshToken)
 	}
 	succ := c.RefreshUser(b.RefreshToken)
 	family, revoked := "no: the successor still refreshes", false
@@ -85,6 +74,26 @@ func caseReuse(c *C) {
 	c.ObserveKnob("rotation.family_revocation_on_reuse", qFamily, family, "reuse: "+Outcome(reuse), "revoke_family_on_reuse", revoked)
 	acc := c.Validate(b.AccessToken)
 	c.Observe("rotation.access_after_reuse", "Does the successor's access token survive a reuse of the rotated refresh token?", aliveOrNot(acc), Outcome(acc))
+}
+
+// reuseAfterGrace is for a target that accepted a reuse: it measures the grace period, then
+// presents a fresh rotated token again just as its grace ends, returning the successor pair and
+// that (refused) answer. Without a clock nothing can be measured or waited out: it records so
+// and returns a nil answer.
+func (c *C) reuseAfterGrace() (TokenSet, *Response) {
+	if !c.clocked() {
+		c.ObserveKnob("rotation.reuse_of_rotated_token", qGrace, "accepted again (a grace period)",
+			"its length needs a clock to measure; 6h is the Token Management page's figure", "refresh_grace", "6h0m0s")
+		c.ObserveUnmapped("rotation.family_revocation_on_reuse", qFamily, "not observed", "",
+			"a reuse is only refused after the grace period, which cannot be waited out without a clock")
+		return TokenSet{}, nil
+	}
+	grace := c.measureGrace()
+	c.ObserveKnob("rotation.reuse_of_rotated_token", qGrace, "accepted again (a grace period)", "", "refresh_grace", grace.String())
+	a := c.issue()
+	b := c.rotate(a.RefreshToken)
+	c.AdvanceClock(grace)
+	return b, c.RefreshUser(a.RefreshToken)
 }
 
 // maxGrace is the longest grace period the fake's profile allows (720h), so the search ends.
