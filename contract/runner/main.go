@@ -1,6 +1,7 @@
 // Package runner is the command line of the contract suite: `plummock contract`. It turns flags,
 // PLUM_* variables and a credentials file into a contract.Target, runs the suite, prints a
-// readable report and writes JUnit and JSON reports, never showing a secret.
+// readable report and writes JUnit and JSON reports and the behaviour profile the run observed
+// (--profile-out), never showing a secret.
 package runner
 
 import (
