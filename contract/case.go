@@ -21,6 +21,9 @@ const (
 	// CapRestore means rotated company credentials survive the run: they are saved to the
 	// credentials file, or an admin reset restores the originals.
 	CapRestore Capability = "restore"
+	// CapRiskDashboardPair means the company refresh token may be shown to E2: a fake resets
+	// it, and a user running against a real server opted in (Target.AskDashboardPair).
+	CapRiskDashboardPair Capability = "risk-dashboard-pair"
 )
 
 // Case is one behaviour of the contract, written once and run against any Target.
@@ -101,14 +104,10 @@ func (c *C) Skipf(format string, args ...any) {
 // Cleanup registers f to run when the case ends, last registered first, as testing.T does.
 func (c *C) Cleanup(f func()) { c.cleanup = append(c.cleanup, f) }
 
-// Observe records what the target did about one open question of plum-api.md. Answer must be
+// Observe records what the target did about one question Plum's pages leave open. Answer must be
 // categorical (comparable between runs); Detail may carry numbers and is not compared.
 func (c *C) Observe(key, question, answer, detail string) {
-	o := Observation{Key: key, Question: question, Answer: answer,
-		Detail: c.s.secrets.redact(detail), Case: c.name}
-	c.mu.Lock()
-	c.obs = append(c.obs, o)
-	c.mu.Unlock()
+	c.observe(Observation{Key: key, Question: question, Answer: answer, Detail: detail})
 }
 
 // runCase runs one case in its own goroutine so Fatalf/Skipf can end it with Goexit.

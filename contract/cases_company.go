@@ -25,6 +25,13 @@ func companyCases() []Case {
 func (c *C) rotateCompanyNow() (old Credentials, ts TokenSet) {
 	old = c.Creds()
 	resp := c.RefreshCompany(old.CompanyRefreshToken)
+	c.adoptCompanyPair(resp, old)
+	return old, c.TokenSet(resp)
+}
+
+// adoptCompanyPair saves the company pair a 200 carries before anything else is sent (see
+// rotateCompanyNow); any other answer changes nothing.
+func (c *C) adoptCompanyPair(resp *Response, old Credentials) {
 	if resp.Status == http.StatusOK {
 		if access, refresh := companyTokensIn(resp.Body); refresh != "" {
 			if access == "" {
@@ -35,7 +42,6 @@ func (c *C) rotateCompanyNow() (old Credentials, ts TokenSet) {
 			}
 		}
 	}
-	return old, c.TokenSet(resp)
 }
 
 // companyTokensIn finds access_token and refresh_token in a token answer whatever else is wrong
@@ -58,6 +64,8 @@ func caseCompanyRotation(c *C) {
 		c.Cleanup(c.ResetTarget)
 	}
 	old, ts := c.rotateCompanyNow()
+	c.ObserveKnob("expiry_type.refresh_company", "Are E3's access_token_expiry and refresh_token_expiry numbers or strings?",
+		ts.ExpiryEncoding, "", "expiry_formats.refresh_company", ts.ExpiryEncoding)
 	c.Observe("company.access_lifetime", "What is expires_in for company tokens (E3)?", secondsLabel(ts.ExpiresIn), "")
 	c.Observe("company.refresh_lifetime", "How long does a company refresh token live?", lifetimeDays(ts), "")
 	if ts.RefreshToken == old.CompanyRefreshToken || ts.AccessToken == old.CompanyToken {

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Plum's documented rate-limit bodies (plum-api.md, "Error bodies").
+// Plum's documented rate-limit bodies (its error page).
 const (
 	rateLimitedBody = `{"message":"auth.request_limit_exceeded"}`
 	perAPILimitBody = `{"errors":[{"message":"auth.request_limit_exceeded","penaltySeconds":60}]}`

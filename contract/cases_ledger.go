@@ -27,8 +27,6 @@ func ledgerCases() []Case {
 		{Name: "ledger/per-query-limit", Doc: "api_rate_limits: the 11th getBalance in a minute answers 429 with Plum's per-API body", Needs: admin, Run: caseQueryLimit},
 		{Name: "profile/refresh-path-kind", Doc: "refresh_path_kind strict: E2 refuses a company refresh token (default any: E2 rotates it and it stays a company pair)",
 			Needs: admin, Run: caseRefreshPathKind},
-		{Name: "observe/dashboard-pair-on-user-path", Doc: "whether E2 rotates the company pair generated in the dashboard, as every public client assumes",
-			Needs: []Capability{CapRestore}, Run: caseDashboardPairOnE2},
 		{Name: "observe/e8-company-token", Doc: "whether E8 answers user_balance for a company token that names the user", Run: caseE8CompanyToken},
 	}
 }
@@ -238,33 +236,6 @@ func checkRefreshPathKind(c *C, on bool) {
 		JSON: map[string]string{"user_input": c.Creds().UserEmail, "scope": ScopeUserSession}}); resp.Status != http.StatusOK {
 		c.failOn(resp, "a company pair refreshed on E2 must stay a company pair (its access token works on E1)")
 	}
-}
-
-// caseDashboardPairOnE2 refreshes the company pair on E2, as public clients do, saving the
-// successor first like the company rotation case.
-func caseDashboardPairOnE2(c *C) {
-	if ok, _ := c.s.has(CapAdmin); ok {
-		c.Cleanup(c.ResetTarget)
-	}
-	old := c.Creds()
-	resp := c.RefreshUser(old.CompanyRefreshToken)
-	if resp.Status == http.StatusOK {
-		if access, refresh := companyTokensIn(resp.Body); refresh != "" && access != "" {
-			if err := c.s.rotateCompany(access, refresh); err != nil {
-				c.Fatalf("%v", err)
-			}
-		}
-	}
-	answer := "no: " + Outcome(resp)
-	if resp.Status == http.StatusOK {
-		answer = "yes: E2 rotated the company pair"
-		if e1 := c.CreateUser(old.UserEmail, ScopeUserSession); e1.Status == http.StatusOK {
-			answer += ", and it stayed a company pair (E1 accepts the new access token)"
-		} else {
-			answer += ", but the new access token is refused on E1 (" + Outcome(e1) + ")"
-		}
-	}
-	c.Observe("refresh_path.company_pair_on_e2", "Does E2 (token/user) rotate the company pair generated in the dashboard?", answer, "")
 }
 
 func caseE8CompanyToken(c *C) {

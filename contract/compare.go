@@ -38,7 +38,11 @@ func behaviours(r *Report) map[string]behaviour {
 		m["case:"+c.Name] = behaviour{answer: string(c.Verdict), question: c.Doc}
 	}
 	for _, o := range r.Observations {
-		m["obs:"+o.Key] = behaviour{answer: o.Answer, question: o.Question}
+		answer := o.Answer
+		if o.Knob != "" {
+			answer += " => " + o.Knob + ": " + o.Value // the setting is behaviour too (a measured grace)
+		}
+		m["obs:"+o.Key] = behaviour{answer: answer, question: o.Question}
 	}
 	return m
 }

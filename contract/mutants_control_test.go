@@ -18,7 +18,8 @@ func controlMutants() []mutant {
 func profileMutants() []mutant {
 	var out []mutant
 	for _, field := range []string{"refresh_grace", "revoke_family_on_reuse", "max_active_pairs",
-		"kill_old_access_on_create", "fixed_refresh_expiry", "expiry_format", "validate_expires_in"} {
+		"kill_old_access_on_create", "fixed_refresh_expiry", "expiry_format", "validate_expires_in",
+		"validate_expired", "expiry_formats", "allowed_scopes", "error_answers"} {
 		caughtBy := "profile/" + strings.ReplaceAll(field, "_", "-")
 		out = append(out, mutant{"profile-ignores-" + field, caughtBy, func(next http.Handler) http.Handler {
 			return ignoreProfileOption(next, field)

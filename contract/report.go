@@ -34,13 +34,20 @@ type Failure struct {
 	Request *Exchange `json:"request,omitempty"`
 }
 
-// Observation answers one open question of plum-api.md with what the target did.
+// Observation answers one question Plum's pages leave open with what the target did.
 type Observation struct {
 	Key      string `json:"key"`
 	Question string `json:"question"`
 	Answer   string `json:"answer"`
 	Detail   string `json:"detail,omitempty"`
 	Case     string `json:"case"`
+	// Knob is the behaviour-profile setting the answer maps to (a dotted YAML path such as
+	// error_answers.invalid_grant) and Value its setting as JSON; empty when the answer sets none
+	// or is mapped by its key alone (see knobFor).
+	Knob  string `json:"knob,omitempty"`
+	Value string `json:"value,omitempty"`
+	// NotMapped says why no knob can express this answer.
+	NotMapped string `json:"not_mapped,omitempty"`
 }
 
 // CaseResult is one case's outcome with its evidence.

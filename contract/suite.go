@@ -14,8 +14,8 @@ import (
 func Cases() []Case {
 	var all []Case
 	for _, group := range [][]Case{tokenCases(), validateCases(), errorCases(), jwksCases(),
-		clockCases(), raceCases(), observationCases(), profileCases(), faultCases(), scenarioCases(),
-		ledgerCases(), companyCases()} {
+		clockCases(), raceCases(), observationCases(), profileCases(), loopProfileCases(), faultCases(), scenarioCases(),
+		ledgerCases(), companyCases(), companyObservationCases()} {
 		all = append(all, group...)
 	}
 	return all

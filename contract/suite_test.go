@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/plummock/plummock/contract"
+	"github.com/plummock/plummock/contract/contracttest"
 	"github.com/plummock/plummock/mockserver"
 )
 
@@ -40,7 +41,7 @@ func newFakeWith(t *testing.T, opts mockserver.Options, wrap func(http.Handler) 
 
 // TestFake runs the whole suite against the unmodified fake: every case must pass, none skip.
 func TestFake(t *testing.T) {
-	rep := contract.Run(t, newFake(t, nil, 100))
+	rep := contracttest.Run(t, newFake(t, nil, 100))
 	if pass, fail, skip := rep.Counts(); fail > 0 || skip > 0 {
 		t.Errorf("against the fake: %d passed, %d failed, %d skipped; want no failure and no skip", pass, fail, skip)
 	}
@@ -61,6 +62,11 @@ func TestFakeWithMovedClock(t *testing.T) {
 	advance()
 	rep, err := contract.RunSuite(t.Context(), target, contract.Cases())
 	if err != nil || rep.Failed() {
+		for _, c := range rep.Cases {
+			if c.Verdict == contract.Fail {
+				t.Logf("%s: %+v", c.Name, c.Failures)
+			}
+		}
 		t.Fatalf("suite against a moved clock: err %v, %d failed", err, failedCount(rep))
 	}
 	resp, err := target.Client.Get(target.AdminURL + "/__admin/clock")

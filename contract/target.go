@@ -56,6 +56,10 @@ type Target struct {
 	// Persist saves rotated credentials (atomically) before the next request is sent. Nil means
 	// they cannot be saved, so company rotation runs only where an admin reset restores it.
 	Persist func(Credentials) error
+	// AskDashboardPair lets the suite show the company refresh token to E2, to learn whether
+	// the real server rotates the dashboard pair there as public clients assume. A refusal may
+	// cost that token, so without an admin API the question is asked only on request.
+	AskDashboardPair bool
 }
 
 func (t Target) base() string  { return strings.TrimRight(t.BaseURL, "/") }

@@ -36,22 +36,27 @@ type tokenSetBody struct {
 }
 
 // epochMillis renders a time as Plum does: epoch milliseconds, a number or a string of digits.
-func (s *Server) epochMillis(t time.Time) any {
-	if s.tokens.Policy().ExpiryFormat == fixtures.ExpiryString {
+func (s *Server) epochMillis(op string, t time.Time) any {
+	if s.tokens.Policy().ExpiryFormatFor(op) == fixtures.ExpiryString {
 		return strconv.FormatInt(t.UnixMilli(), 10)
 	}
 	return t.UnixMilli()
 }
 
 func (s *Server) tokenSetJSON(set tokens.TokenSet) tokenSetBody {
+	return s.tokenSetFor(fixtures.OpCreateUser, set)
+}
+
+// tokenSetFor is the token set as the endpoint op (an operationId) types its expiry fields.
+func (s *Server) tokenSetFor(op string, set tokens.TokenSet) tokenSetBody {
 	return tokenSetBody{
 		AccessToken: set.AccessToken, TokenType: "bearer", ExpiresIn: set.ExpiresIn, RefreshToken: set.RefreshToken,
-		AccessTokenExpiry: s.epochMillis(set.AccessExpiry), RefreshTokenExpiry: s.epochMillis(set.RefreshExpiry),
+		AccessTokenExpiry: s.epochMillis(op, set.AccessExpiry), RefreshTokenExpiry: s.epochMillis(op, set.RefreshExpiry),
 	}
 }
 
-func (s *Server) writeTokenSet(w http.ResponseWriter, set tokens.TokenSet) {
-	writeJSON(w, http.StatusOK, s.tokenSetJSON(set))
+func (s *Server) writeTokenSet(w http.ResponseWriter, op string, set tokens.TokenSet) {
+	writeJSON(w, http.StatusOK, s.tokenSetFor(op, set))
 }
 
 // fail answers a domain error; one that is not the client's fault is logged, never echoed.
@@ -76,10 +81,10 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, e *apierr.Error)
 func (s *Server) createUserToken(w http.ResponseWriter, r *http.Request, in input) {
 	set, err := s.tokens.CreateUserTokens(r.Context(), in.bearer, in.fields["user_input"], in.fields["scope"])
 	if err != nil {
-		s.fail(w, r, err)
+		s.failAPI(w, r, err)
 		return
 	}
-	s.writeTokenSet(w, set)
+	s.writeTokenSet(w, fixtures.OpCreateUser, set)
 }
 
 func (s *Server) refresh(kind store.Kind) operation {
@@ -89,10 +94,10 @@ func (s *Server) refresh(kind store.Kind) operation {
 			ClientID: in.fields["client_id"], ClientSecret: in.fields["client_secret"],
 		})
 		if err != nil {
-			s.fail(w, r, err)
+			s.failAPI(w, r, err)
 			return
 		}
-		s.writeTokenSet(w, set)
+		s.writeTokenSet(w, refreshOp(kind), set)
 	}
 }
 
@@ -101,13 +106,10 @@ func (s *Server) refresh(kind store.Kind) operation {
 func (s *Server) validateToken(w http.ResponseWriter, r *http.Request, in input) {
 	v, err := s.tokens.Validate(r.Context(), in.bearer)
 	if err != nil {
-		s.fail(w, r, err)
+		s.failAPI(w, r, err)
 		return
 	}
-	expiresIn := v.ExpiresIn
-	if s.tokens.Policy().ValidateExpiresIn == fixtures.ExpiresInLifetime {
-		expiresIn = v.Lifetime
-	}
+	expiresIn := validateExpiresIn(s.tokens.Policy(), v)
 	out := newJSONObject(len(v.Token)+160).str("access_token", v.Token).str("token_type", "bearer").num("expires_in", expiresIn)
 	out = s.millis(out, "access_token_expiry", v.AccessExpiry)
 	if !v.RefreshExpiry.IsZero() {
@@ -118,7 +120,7 @@ func (s *Server) validateToken(w http.ResponseWriter, r *http.Request, in input)
 
 // millis appends a time as epochMillis renders it.
 func (s *Server) millis(o jsonObject, key string, t time.Time) jsonObject {
-	if s.tokens.Policy().ExpiryFormat == fixtures.ExpiryString {
+	if s.tokens.Policy().ExpiryFormatFor(fixtures.OpValidate) == fixtures.ExpiryString {
 		return o.str(key, strconv.FormatInt(t.UnixMilli(), 10))
 	}
 	return o.num(key, t.UnixMilli())
@@ -136,7 +138,7 @@ const (
 func (s *Server) callAPI(w http.ResponseWriter, r *http.Request, in input) {
 	c, err := s.tokens.APICaller(r.Context(), in.bearer)
 	if err != nil {
-		s.fail(w, r, err)
+		s.failAPI(w, r, err)
 		return
 	}
 	query := in.fields["query"]

@@ -2,6 +2,8 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -16,6 +18,9 @@ type profileFlags struct {
 	revokeFamily, killOldAccess, fixedRefresh    bool
 	maxPairs                                     int
 	expiryFormat, validateExpiresIn, corsOrigins string
+	validateExpired, allowedScopes               string
+	// file is the profile read from --profile (a file `plummock contract --profile-out` wrote).
+	file *fixtures.Profile
 }
 
 func (p *profileFlags) register(fs *flag.FlagSet) {
@@ -26,12 +31,18 @@ func (p *profileFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&p.fixedRefresh, "fixed-refresh-expiry", false, "a refresh keeps the family's first refresh expiry (profile)")
 	fs.StringVar(&p.expiryFormat, "expiry-format", "number", "expiry fields as number or string (profile)")
 	fs.StringVar(&p.validateExpiresIn, "validate-expires-in", "remaining", "E4 expires_in: remaining or lifetime (profile)")
+	fs.StringVar(&p.validateExpired, "validate-expired", "reject", "E4 on an expired token: reject (401) or answer (200, expires_in <= 0) (profile)")
+	fs.StringVar(&p.allowedScopes, "allowed-scopes", "", "scopes E1 accepts, space-separated; empty = user_session store_admin_manage (profile)")
+	fs.Func("profile", "behaviour profile file (as `plummock contract --profile-out` writes it); replaces the fixture file's profile, flags override it", p.load)
 	fs.StringVar(&p.corsOrigins, "cors-origins", strings.Join(mockserver.DefaultCORSOrigins(), ","), `browser origins allowed to call the API, comma-separated ("*" = any, "" or "none" = none)`)
 }
 
 // apply overlays the flags that were set onto base (the fixture file's profile, if any).
 func (p *profileFlags) apply(fs *flag.FlagSet, base *fixtures.Profile) fixtures.Profile {
 	var out fixtures.Profile
+	if p.file != nil {
+		base = p.file
+	}
 	if base != nil {
 		out = *base
 	}
@@ -51,9 +62,28 @@ func (p *profileFlags) apply(fs *flag.FlagSet, base *fixtures.Profile) fixtures.
 			out.ExpiryFormat = p.expiryFormat
 		case "validate-expires-in":
 			out.ValidateExpiresIn = p.validateExpiresIn
+		case "validate-expired":
+			out.ValidateExpired = p.validateExpired
+		case "allowed-scopes":
+			out.AllowedScopes = p.allowedScopes
 		}
 	})
 	return out
+}
+
+// load reads --profile's file.
+func (p *profileFlags) load(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	pf, err := fixtures.ParseProfileFile(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	p.file = &pf.Profile
+	return nil
 }
 
 // origins splits --cors-origins; an empty value (or "none", which an environment variable can

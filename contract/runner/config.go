@@ -23,6 +23,7 @@ type config struct {
 	adminToken                 string
 	credPath                   string
 	junitPath, jsonPath        string
+	profilePath                string // --profile-out: the behaviour profile derived from the run
 	only                       string
 	comparePath                string
 	compareWith                string // a second report: compare two files without running
@@ -30,6 +31,7 @@ type config struct {
 	concurrency                int
 	rate                       float64
 	allowProduction            bool
+	askDashboardPair           bool
 }
 
 // errUsage marks errors that exit 2 with the usage hint.
@@ -46,6 +48,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.StringVar(&c.credPath, "credentials", getenv("PLUM_CREDENTIALS"), "JSON credentials file; rotated tokens are written back to it (env PLUM_CREDENTIALS)")
 	fs.StringVar(&c.junitPath, "junit", "", "write a JUnit XML report to this file")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to this file")
+	fs.StringVar(&c.profilePath, "profile-out", "", "write the behaviour profile the run observed (YAML for plummock serve --profile) to this file")
 	fs.StringVar(&c.only, "only", "", "run only cases whose name matches this regular expression")
 	fs.StringVar(&c.comparePath, "compare", "", "compare with this JSON report: after the run, or with a second report given as argument")
 	fs.IntVar(&c.concurrency, "concurrency", 0, "N for the refresh race (default 20 on loopback, 5 elsewhere)")
@@ -59,6 +62,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 		return nil
 	})
 	fs.BoolVar(&c.allowProduction, "allow-production", false, "allow the production host "+ProductionHost)
+	fs.BoolVar(&c.askDashboardPair, "ask-dashboard-pair", false, "show the company refresh token to E2 to learn whether it rotates the dashboard pair there (a refusal may cost the token)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: plummock contract --base-url URL [flags]   (see contract/README.md)")
 		fs.PrintDefaults()
@@ -135,7 +139,7 @@ func (c *config) target(getenv func(string) string) (contract.Target, error) {
 	creds := contract.DemoCredentials()
 	applyEnv(&creds, getenv)
 	t := contract.Target{BaseURL: c.baseURL, AdminURL: c.adminURL, JWKSURL: c.jwksURL,
-		Rate: c.rate, Concurrency: c.concurrency}
+		Rate: c.rate, Concurrency: c.concurrency, AskDashboardPair: c.askDashboardPair}
 	if c.credPath != "" {
 		bal, err := readCredFile(c.credPath, &creds)
 		if err != nil {

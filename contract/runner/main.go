@@ -1,6 +1,7 @@
 // Package runner is the command line of the contract suite: `plummock contract`. It turns flags,
 // PLUM_* variables and a credentials file into a contract.Target, runs the suite, prints a
-// readable report and writes JUnit and JSON reports, never showing a secret.
+// readable report and writes JUnit and JSON reports and the behaviour profile the run observed
+// (--profile-out), never showing a secret.
 package runner
 
 import (
@@ -98,6 +99,11 @@ func writeReports(cfg *config, rep *contract.Report, out *redactor) error {
 		}
 		if err := os.WriteFile(cfg.jsonPath, []byte(out.clean(string(data))+"\n"), 0o644); err != nil {
 			return fmt.Errorf("--json: %w", err)
+		}
+	}
+	if cfg.profilePath != "" {
+		if err := os.WriteFile(cfg.profilePath, []byte(out.clean(string(contract.ProfileYAML(rep)))), 0o644); err != nil {
+			return fmt.Errorf("--profile-out: %w", err)
 		}
 	}
 	if cfg.junitPath != "" {

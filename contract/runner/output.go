@@ -51,9 +51,13 @@ func header(rep *contract.Report) string {
 func footer(rep *contract.Report) string {
 	var b strings.Builder
 	if len(rep.Observations) > 0 {
-		b.WriteString("\nObservations (open questions of plum-api.md; not pass/fail):\n")
+		b.WriteString("\nObservations (questions Plum's pages leave open; not pass/fail; => the profile knob each sets):\n")
 		for _, o := range rep.Observations {
-			fmt.Fprintf(&b, "  %-40s %s\n", o.Key, o.Answer)
+			knob := ""
+			if o.Knob != "" {
+				knob = "  => " + o.Knob + ": " + o.Value
+			}
+			fmt.Fprintf(&b, "  %-40s %s%s\n", o.Key, o.Answer, knob)
 		}
 	}
 	if len(rep.Assumptions) > 0 {

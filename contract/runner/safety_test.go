@@ -118,13 +118,15 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	const adminToken = "admin-token-never-shown"
 	root, dir := fake(t, mockserver.Options{AdminToken: adminToken}, func(h http.Handler) http.Handler { return col.wrap(capitalType(h)) }), t.TempDir()
 	creds := writeCreds(t, dir)
-	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	jsonPath, junitPath, profilePath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "p.yaml")
 	r := run(t, map[string]string{"PLUM_ADMIN_TOKEN": adminToken}, "--base-url", root+"/chef", "--admin-url", root,
-		"--credentials", creds, "--json", jsonPath, "--junit", junitPath, "--only", "^(e1|e2|e3|errors/e2|race)/")
+		"--credentials", creds, "--json", jsonPath, "--junit", junitPath, "--profile-out", profilePath,
+		"--only", "^(e1|e2|e3|errors/e2|race|observe)/")
 	if r.code != runner.ExitFail {
 		t.Fatalf("exit %d, want 1 (the mutant fails cases)", r.code)
 	}
-	outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "json": readFile(t, jsonPath), "junit": readFile(t, junitPath)}
+	outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "json": readFile(t, jsonPath), "junit": readFile(t, junitPath),
+		"profile": readFile(t, profilePath)}
 	d := contract.DemoCredentials()
 	secrets := append([]string{d.CompanyToken, d.CompanyRefreshToken, d.ClientSecret, adminToken}, col.tokens...)
 	if len(col.tokens) < 10 {

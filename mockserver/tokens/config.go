@@ -7,7 +7,7 @@ import (
 	"github.com/plummock/plummock/fixtures"
 )
 
-// Lifetimes of the four kinds of token (plum-api.md's table).
+// Lifetimes of the four kinds of token, as Plum's pages give them.
 type Lifetimes struct {
 	UserAccess     time.Duration
 	UserRefresh    time.Duration
@@ -48,7 +48,7 @@ type Config struct {
 	Leeway time.Duration
 }
 
-// DefaultConfig is plum-api.md's behaviour.
+// DefaultConfig is Plum's documented behaviour.
 func DefaultConfig() Config {
 	return Config{
 		Issuer:    "plummock",

@@ -124,7 +124,7 @@ func (s *Service) company(ctx context.Context, id string) (*fixtures.Company, er
 }
 
 func (s *Service) scopeAllowed(scope string) bool {
-	for _, allowed := range s.cfg.Scopes {
+	for _, allowed := range s.allowedScopes() {
 		if scope == allowed {
 			return true
 		}

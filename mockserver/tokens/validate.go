@@ -35,7 +35,7 @@ func (s *Service) Authenticate(ctx context.Context, bearer string, want store.Ki
 		return Principal{}, err
 	}
 	rec := p.Token
-	if !s.clock.Now().Before(rec.ExpiresAt) {
+	if !s.nowFor(ctx).Before(rec.ExpiresAt) {
 		return Principal{}, expired(rec.ExpiresAt)
 	}
 	if err := s.blocks.check(rec.Grant.CompanyID, userOf(rec.Grant)); err != nil {
@@ -58,7 +58,7 @@ func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) 
 	if strings.Count(bearer, ".") != 2 {
 		return s.static(ctx, bearer)
 	}
-	v, err := s.verify(bearer)
+	v, err := s.verify(ctx, bearer)
 	if err != nil {
 		return Principal{}, err
 	}
@@ -102,10 +102,10 @@ func (s *Service) static(ctx context.Context, bearer string) (Principal, error) 
 // verify checks a JWT's signature and claims. A token that verified once is remembered (by its
 // exact bytes), so the RSA work is paid once per token, not once per call; time-dependent
 // checks are made again on every call.
-func (s *Service) verify(raw string) (*verified, error) {
+func (s *Service) verify(ctx context.Context, raw string) (*verified, error) {
 	v, ok := s.cache.get(raw)
 	if !ok {
-		claims, err := s.parse(raw)
+		claims, err := s.parseWith(raw, func() time.Time { return s.nowFor(ctx) })
 		if err != nil {
 			return nil, parseRefusal(err, claims)
 		}
@@ -113,7 +113,7 @@ func (s *Service) verify(raw string) (*verified, error) {
 		s.cache.put(raw, v)
 	}
 	claims := v.claims
-	now := s.clock.Now()
+	now := s.nowFor(ctx)
 	if !now.Before(claims.ExpiresAt.Time) {
 		return nil, expired(claims.ExpiresAt.Time)
 	}
@@ -125,7 +125,10 @@ func (s *Service) verify(raw string) (*verified, error) {
 
 // parse verifies signature and claim types: only the published keys' algorithms, never a key
 // named by the token itself, exp and iat required.
-func (s *Service) parse(raw string) (*Claims, error) {
+func (s *Service) parse(raw string) (*Claims, error) { return s.parseWith(raw, s.clock.Now) }
+
+// parseWith is parse by the clock now (a validation of an expired token looks back in time).
+func (s *Service) parseWith(raw string, now func() time.Time) (*Claims, error) {
 	claims := &Claims{}
 	_, err := jwt.ParseWithClaims(raw, claims, s.keys.Keyfunc,
 		jwt.WithValidMethods(s.keys.Algorithms()),
@@ -133,7 +136,7 @@ func (s *Service) parse(raw string) (*Claims, error) {
 		jwt.WithIssuedAt(),
 		jwt.WithIssuer(s.cfg.Issuer),
 		jwt.WithLeeway(s.cfg.Leeway),
-		jwt.WithTimeFunc(s.clock.Now),
+		jwt.WithTimeFunc(now),
 	)
 	if err != nil {
 		return claims, err
@@ -160,7 +163,9 @@ type Validation struct {
 func (s *Service) Validate(ctx context.Context, bearer string) (Validation, error) {
 	p, err := s.Authenticate(ctx, bearer, "")
 	if err != nil {
-		return Validation{}, err
+		if p, err = s.authenticateExpired(ctx, bearer, err); err != nil {
+			return Validation{}, err
+		}
 	}
 	remaining := p.Token.ExpiresAt.Sub(s.clock.Now())
 	v := Validation{

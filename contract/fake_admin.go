@@ -26,6 +26,9 @@ func (s *session) has(c Capability) (bool, string) {
 		return s.caps.admin, s.caps.adminWhy
 	case CapJWKS:
 		return s.caps.jwks != nil, s.caps.jwksWhy
+	case CapRiskDashboardPair:
+		return s.caps.admin || s.target.AskDashboardPair, "showing the company refresh token to E2 may make a real server " +
+			"revoke it (a trip to the dashboard): pass --ask-dashboard-pair to ask anyway"
 	case CapRestore:
 		return s.canRestore(), "rotating the company refresh token needs a credentials file " +
 			"to save its successor (--credentials) or the base target's own admin API to reset it (--admin-url, same host:port)"

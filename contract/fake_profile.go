@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"time"
 )
 
@@ -19,6 +20,18 @@ type Profile struct {
 	ValidateExpiresIn     string `json:"validate_expires_in,omitempty"`
 	RefreshPathKind       string `json:"refresh_path_kind,omitempty"`
 	APIRateLimits         bool   `json:"api_rate_limits,omitempty"`
+	// ExpiryFormats maps an endpoint (create_user, refresh_user, refresh_company, validate) to
+	// "number" or "string".
+	ExpiryFormats   map[string]string      `json:"expiry_formats,omitempty"`
+	ValidateExpired string                 `json:"validate_expired,omitempty"`
+	AllowedScopes   string                 `json:"allowed_scopes,omitempty"`
+	ErrorAnswers    map[string]ErrorAnswer `json:"error_answers,omitempty"`
+}
+
+// ErrorAnswer replaces the answer to one error the fake decides itself (error_answers).
+type ErrorAnswer struct {
+	Status int            `json:"status"`
+	Body   map[string]any `json:"body"`
 }
 
 // keepProfile records the profile in force and registers a cleanup that puts it back verbatim,
@@ -55,7 +68,7 @@ func (c *C) setProfile(p Profile) {
 // reads back as "6h0m0s").
 func sameSetting(key string, sent, echoed any) bool {
 	if key != "refresh_grace" {
-		return sent == echoed
+		return reflect.DeepEqual(sent, echoed) // nested settings (error_answers) are maps
 	}
 	s, _ := sent.(string)
 	e, _ := echoed.(string)
