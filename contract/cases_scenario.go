@@ -17,7 +17,8 @@ func scenarioCases() []Case {
 		{Name: "scenario/user-disabled", Doc: "a disabled user: E1 for them and their tokens answer 401 PIPE10015 until the block is lifted", Needs: admin, Run: caseUserDisabled},
 		{Name: "scenario/company-disabled", Doc: "a disabled company: its company and user tokens answer 401 PIPE10016 on E1, E3, E4", Needs: admin, Run: caseCompanyDisabled},
 		{Name: "scenario/ip-not-allowed", Doc: "a caller outside the IP allow-list gets 401 PIPE10017 until the block is lifted; nothing is consumed meanwhile", Needs: admin, Run: caseIPNotAllowed},
-		{Name: "scenario/regenerate", Doc: "regenerating from the dashboard kills the company token and returns a fresh company pair that works on E1 and E3", Needs: admin, Run: caseRegenerate},
+		{Name: "scenario/regenerate", Doc: "regenerating from the dashboard kills the company token and returns a fresh company pair that works on E1 and E3",
+			Needs: []Capability{CapAdmin, CapRestore}, Run: caseRegenerate}, // it replaces the company credentials
 	}
 }
 
