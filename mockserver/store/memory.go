@@ -222,7 +222,7 @@ func (m *Memory) Rotate(_ context.Context, r Rotation) (RefreshToken, Issued, er
 }
 
 // CheckRotation is the whole rule for whether a presented refresh token may rotate; every store
-// applies it, so they cannot disagree.
+// applies it inside its atomic step, so they cannot disagree.
 func CheckRotation(old RefreshToken, r Rotation) error {
 	switch {
 	case old.Grant.ClientID != r.ClientID:
@@ -233,10 +233,18 @@ func CheckRotation(old RefreshToken, r Rotation) error {
 		return ErrRevoked
 	case !r.Now.Before(old.ExpiresAt):
 		return ErrExpired
-	case !old.UsedAt.IsZero() && r.Now.Sub(old.UsedAt) >= r.Grace:
+	case !old.UsedAt.IsZero() && !InGrace(old.UsedAt, r.Now, r.Grace):
 		return ErrUsed
 	}
 	return nil
+}
+
+// InGrace reports whether a token first used at used may rotate again at now. "Used" is a fact
+// of the token, not a distance in time: without a grace it never rotates again, and with one only
+// while used <= now < used+grace, so a clock moved back before the use (or a request whose time
+// was taken before the use committed) sees the token used.
+func InGrace(used, now time.Time, grace time.Duration) bool {
+	return grace > 0 && !now.Before(used) && now.Before(used.Add(grace))
 }
 
 // Refresh implements Store.

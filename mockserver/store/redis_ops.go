@@ -154,7 +154,7 @@ func (r *Redis) Rotate(ctx context.Context, rot Rotation) (RefreshToken, Issued,
 	why, _ := revocationJSON(Revocation{At: rot.Now, Reason: "reuse"})
 	arg, err := payload(map[string]any{
 		"hash": rot.Hash, "client": rot.ClientID, "kind": string(rot.Kind), "now": timeKey(rot.Now),
-		"cut": timeKey(rot.Now.Add(-rot.Grace)), "reuse": rot.RevokeFamilyOnReuse, "why_reuse": why, "r": rr,
+		"grace": rot.Grace > 0, "cut": timeKey(rot.Now.Add(-rot.Grace)), "reuse": rot.RevokeFamilyOnReuse, "why_reuse": why, "r": rr,
 		"aexp": timeKey(rot.Next.Access.ExpiresAt),
 	})
 	if err != nil {

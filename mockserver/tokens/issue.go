@@ -87,16 +87,18 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 	if err == nil {
 		err = s.blocks.check(old.Grant.CompanyID, userOf(old.Grant))
 	}
-	if err == nil {
-		err = store.CheckRotation(old, rot) // fail fast, before the store's atomic step
-	}
-	if err != nil && !(errors.Is(err, store.ErrUsed) && rot.RevokeFamilyOnReuse) {
+	if err != nil {
 		return TokenSet{}, grantError(old, err)
 	}
+	// The rotation rule runs once, in the store's atomic step: a verdict drawn from the read
+	// above could be stale by the time the step runs.
 	next, refresh := s.newPair(old.Grant, old.Family, rot.Now, s.refreshExpiry(old, rot.Now))
 	rot.Next = next
-	_, at, err := s.store.Rotate(ctx, rot)
+	judged, at, err := s.store.Rotate(ctx, rot)
 	if err != nil {
+		if judged.Hash != "" {
+			old = judged // as the step found it: e.g. revoked since the read
+		}
 		return TokenSet{}, grantError(old, err)
 	}
 	return s.sign(next, refresh, at)

@@ -35,6 +35,8 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Rotate", func(t *testing.T) { testRotate(t, newStore) })
 	t.Run("RotateReuse", func(t *testing.T) { testRotateReuse(t, newStore) })
 	t.Run("RotateConcurrent", func(t *testing.T) { testRotateConcurrent(t, newStore) })
+	t.Run("RotateClockBack", func(t *testing.T) { testRotateClockBack(t, newStore) })
+	t.Run("RotateRaceEachN", func(t *testing.T) { testRotateRaceEachN(t, newStore) })
 	t.Run("FamilyRefresh", func(t *testing.T) { testFamilyRefresh(t, newStore) })
 	t.Run("Revoke", func(t *testing.T) { testRevoke(t, newStore) })
 	t.Run("Prune", func(t *testing.T) { testPrune(t, newStore) })
