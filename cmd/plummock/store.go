@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/plummock/plummock/mockserver/store"
 	"github.com/redis/go-redis/v9"
@@ -53,6 +54,7 @@ func openStore(ctx context.Context, spec string, limits store.Limits, log *slog.
 		if err != nil {
 			return nil, nil, err
 		}
+		f.SetFailLog(store.NewFailLog(log, time.Now))
 		log.Info("store: file", "path", strings.TrimPrefix(spec, "file:"))
 		return f, f.Close, nil
 	case "redis":

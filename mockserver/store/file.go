@@ -19,8 +19,8 @@ import (
 // the method returns, and opening the file replays the log. The log is compacted into a
 // snapshot of the memory state once it is much longer than the state.
 type File struct {
-	// mu orders changes: each is applied to mem and appended to the log under it, so the log
-	// replays in the order the changes happened. Reads go to mem directly.
+	// mu orders changes: each is appended to the log and then applied to mem under it, so the
+	// log replays in the order the changes happened. Reads go to mem directly.
 	mu      sync.Mutex
 	db      *bolt.DB
 	mem     atomic.Pointer[Memory]
@@ -28,6 +28,9 @@ type File struct {
 	entries int // log entries since the last reset or snapshot
 	// compactAt is the least log length that triggers a compaction (compactAfter; tests lower it).
 	compactAt int
+	// put writes one key of a bucket: the seam through which a test makes the disk fail.
+	put   func(b *bolt.Bucket, key, value []byte) error
+	fails *FailLog
 }
 
 // Bucket names in the bbolt file.
@@ -55,7 +58,7 @@ func OpenFile(path string, limits Limits) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file store %s: %w", path, err)
 	}
-	f := &File{db: db, limits: limits, compactAt: compactAfter}
+	f := &File{db: db, limits: limits, compactAt: compactAfter, put: (*bolt.Bucket).Put}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketLog(), bucketShared(), bucketVersions()} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -86,8 +89,14 @@ func (f *File) HasState(context.Context) (bool, error) {
 		has = k != nil && json.Unmarshal(v, &e) == nil && e.Layout == stateLayout
 		return nil
 	})
-	return has, unavailable(err)
+	if err != nil {
+		return false, f.failed("file store read", err)
+	}
+	return has, nil
 }
+
+// SetFailLog makes the store log its failures (rate-limited) to l; call it before use.
+func (f *File) SetFailLog(l *FailLog) { f.fails = l }
 
 // unavailable marks a disk failure as the store being unavailable (the mock answers 503).
 func unavailable(err error) error {
@@ -97,33 +106,42 @@ func unavailable(err error) error {
 	return fmt.Errorf("file store: %w: %w", ErrUnavailable, err)
 }
 
-// change applies one state change to mem and, if it changed anything, makes it durable. If the
-// log cannot be written, mem is rebuilt from the log so memory never runs ahead of the disk.
-func (f *File) change(apply func(m *Memory) (changed bool, e logEntry)) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	changed, e := apply(f.mem.Load())
-	if !changed {
-		return nil
+// failed logs a disk failure of kind and returns it as unavailable.
+func (f *File) failed(kind string, err error) error {
+	f.fails.Fail(kind, err)
+	return unavailable(err)
+}
+
+// commit makes one state change durable and only then applies it (write-ahead): e is appended
+// and committed, fsync included, and then apply changes the memory state. A change whose entry
+// could not be written changes nothing and is reported unavailable, so a retry finds the state
+// as it was; a change whose entry was written is applied and reported done, whatever a
+// compaction after it does (its failure only leaves the log longer, and is logged). The caller
+// holds f.mu.
+func (f *File) commit(e logEntry, apply func(m *Memory)) error {
+	if err := f.append(e); err != nil {
+		return f.failed("file store write", err)
 	}
-	err := f.append(e)
-	if err == nil && f.entries >= f.compactAt {
-		err = f.compact()
-	}
-	if err != nil {
-		if rerr := f.replay(); rerr != nil {
-			return unavailable(errors.Join(err, rerr))
+	apply(f.mem.Load())
+	if f.entries >= f.compactAt {
+		if err := f.compact(); err != nil {
+			f.fails.Fail("file store compaction", err)
 		}
-		return unavailable(err)
 	}
 	return nil
 }
 
+// change is commit under f.mu, for a change that always alters the state.
+func (f *File) change(e logEntry, apply func(m *Memory)) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.commit(e, apply)
+}
+
 // Reset implements Store: the log restarts with this reset.
 func (f *File) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
-	return f.change(func(m *Memory) (bool, logEntry) {
+	return f.change(logEntry{Op: opReset, Layout: stateLayout, Fixtures: set, Seed: &seed}, func(m *Memory) {
 		_ = m.Reset(ctx, set, seed)
-		return true, logEntry{Op: opReset, Layout: stateLayout, Fixtures: set, Seed: &seed}
 	})
 }
 
@@ -133,9 +151,8 @@ func (f *File) Fixtures(ctx context.Context) (*fixtures.Set, error) { return f.m
 // Issue implements Store.
 func (f *File) Issue(ctx context.Context, p Pair, opts IssueOptions) (Issued, error) {
 	var at Issued
-	err := f.change(func(m *Memory) (bool, logEntry) {
+	err := f.change(logEntry{Op: opIssue, Pair: &p, Issue: &opts}, func(m *Memory) {
 		at, _ = m.Issue(ctx, p, opts)
-		return true, logEntry{Op: opIssue, Pair: &p, Issue: &opts}
 	})
 	if err != nil {
 		return Issued{}, err
@@ -143,15 +160,20 @@ func (f *File) Issue(ctx context.Context, p Pair, opts IssueOptions) (Issued, er
 	return at, nil
 }
 
-// Rotate implements Store. A refused rotation is logged only when it revoked the family.
+// Rotate implements Store. A refused rotation changes nothing and is not logged, unless it
+// revokes the family (a reuse). Under f.mu nothing changes the state between the verdict and
+// the rotation, so the logged rotation does what the verdict said.
 func (f *File) Rotate(ctx context.Context, r Rotation) (RefreshToken, Issued, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if old, err := f.mem.Load().judge(r); err != nil && !(errors.Is(err, ErrUsed) && r.RevokeFamilyOnReuse) {
+		return old, Issued{}, err
+	}
 	var old RefreshToken
 	var at Issued
 	var rotErr error
-	err := f.change(func(m *Memory) (bool, logEntry) {
+	err := f.commit(logEntry{Op: opRotate, Rotation: &r}, func(m *Memory) {
 		old, at, rotErr = m.Rotate(ctx, r)
-		changed := rotErr == nil || errors.Is(rotErr, ErrUsed) && r.RevokeFamilyOnReuse
-		return changed, logEntry{Op: opRotate, Rotation: &r}
 	})
 	if err != nil {
 		return RefreshToken{}, Issued{}, err
@@ -182,19 +204,18 @@ func (f *File) FamilyRefresh(ctx context.Context, family string) (RefreshToken, 
 // Revoke implements Store.
 func (f *File) Revoke(ctx context.Context, filter Filter, why Revocation) (int, error) {
 	var n int
-	err := f.change(func(m *Memory) (bool, logEntry) {
-		n, _ = m.Revoke(ctx, filter, why)
-		return true, logEntry{Op: opRevoke, Filter: &filter, Why: &why} // watermarks change even when n is 0
+	err := f.change(logEntry{Op: opRevoke, Filter: &filter, Why: &why}, func(m *Memory) {
+		n, _ = m.Revoke(ctx, filter, why) // watermarks change even when n is 0
 	})
 	return n, err
 }
 
-// Prune implements Store.
+// Prune implements Store. It is logged even when it drops nothing: it is rare (an explicit
+// call), and knowing in advance would cost a second walk of the state.
 func (f *File) Prune(ctx context.Context, now time.Time) (int, error) {
 	var n int
-	err := f.change(func(m *Memory) (bool, logEntry) {
+	err := f.change(logEntry{Op: opPrune, Now: now}, func(m *Memory) {
 		n, _ = m.Prune(ctx, now)
-		return n > 0, logEntry{Op: opPrune, Now: now}
 	})
 	return n, err
 }
@@ -202,8 +223,8 @@ func (f *File) Prune(ctx context.Context, now time.Time) (int, error) {
 // Stats implements Store.
 func (f *File) Stats(ctx context.Context) (Stats, error) { return f.memory().Stats(ctx) }
 
-// memory returns the current memory state (a failed append may have replaced it); reads need
-// no lock of the file store's, so they never wait for a write's fsync.
+// memory returns the current memory state (a snapshot or a replay replaces it); reads need no
+// lock of the file store's, so they never wait for a write's fsync.
 func (f *File) memory() *Memory { return f.mem.Load() }
 
 // Inspect implements Inspector.

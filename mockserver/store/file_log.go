@@ -79,7 +79,7 @@ func (f *File) append(e logEntry) error {
 		if err != nil {
 			return err
 		}
-		return b.Put(seqKey(seq), data)
+		return f.put(b, seqKey(seq), data)
 	})
 	if err != nil {
 		return err

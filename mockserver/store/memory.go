@@ -192,6 +192,18 @@ func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) (Issued, er
 	return Issued{Gen: m.st.Gen, Seq: f.Seq, FamilySeq: f.Seq}, nil
 }
 
+// judge is the rotation rule's verdict on r as the state stands, changing nothing: the file
+// store asks it (under its own lock) before it logs a rotation.
+func (m *Memory) judge(r Rotation) (RefreshToken, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, ok := m.st.Refresh[r.Hash]
+	if !ok {
+		return RefreshToken{}, ErrNotFound
+	}
+	return *old, CheckRotation(*old, r)
+}
+
 // Rotate implements Store.
 func (m *Memory) Rotate(_ context.Context, r Rotation) (RefreshToken, Issued, error) {
 	m.mu.Lock()
