@@ -107,11 +107,7 @@ func (s *Server) pullShared(ctx context.Context) error {
 	if st == nil {
 		return nil
 	}
-	names := make([]string, len(st.docs))
-	for i, d := range st.docs {
-		names[i] = d.name
-	}
-	versions, err := st.store.SharedVersions(ctx, names...)
+	versions, err := st.store.SharedVersions(ctx, st.names()...)
 	if err != nil {
 		return err
 	}
@@ -120,17 +116,32 @@ func (s *Server) pullShared(ctx context.Context) error {
 	if st.lost(versions) {
 		return s.recoverLostState(ctx)
 	}
+	return st.load(ctx, versions)
+}
+
+func (st *sharedState) names() []string {
+	names := make([]string, len(st.docs))
+	for i, d := range st.docs {
+		names[i] = d.name
+	}
+	return names
+}
+
+// load restores every document whose stored version is not the one this replica knows. The
+// caller holds st.mu.
+func (st *sharedState) load(ctx context.Context, versions []uint64) error {
 	for i, v := range versions {
 		if v == st.known[i] {
 			continue
 		}
-		data, v, err := st.store.LoadShared(ctx, names[i])
+		name := st.docs[i].name
+		data, v, err := st.store.LoadShared(ctx, name)
 		if err != nil {
 			return err
 		}
 		if data != nil {
 			if err := st.docs[i].restore(data); err != nil {
-				return fmt.Errorf("mockserver: shared %s: %w", names[i], err)
+				return fmt.Errorf("mockserver: shared %s: %w", name, err)
 			}
 		}
 		st.known[i], st.last[i] = v, st.json(i)
@@ -152,13 +163,25 @@ func (st *sharedState) lost(versions []uint64) bool {
 }
 
 // recoverLostState seeds a store that lost its state: the start-up fixtures (every token is
-// gone with the store anyway) and this replica's control documents. The caller holds st.mu.
+// gone with the store anyway) and this replica's control documents. Of all replicas and
+// requests that find the state lost at once, exactly one seeds (tokens.Reseed); the others
+// take the state it seeded and the documents it saves, so nothing it issued is reset again.
+// The caller holds st.mu.
 func (s *Server) recoverLostState(ctx context.Context) error {
-	s.log.Warn("the store lost its state; seeding it with the start-up fixtures")
-	if err := s.tokens.Reset(ctx, s.base); err != nil {
+	st := s.shared
+	seeded, err := s.tokens.Reseed(ctx, s.base)
+	if err != nil {
 		return err
 	}
-	return s.pushLocked(ctx, true)
+	if seeded {
+		s.log.Warn("the store lost its state (tokens issued before are gone); re-seeded it with the start-up fixtures")
+		return s.pushLocked(ctx, true)
+	}
+	versions, err := st.store.SharedVersions(ctx, st.names()...)
+	if err != nil {
+		return err
+	}
+	return st.load(ctx, versions) // documents the seeder has not saved yet are forgotten, to be loaded when saved
 }
 
 // pushShared saves every document whose state changed since it was last pulled or pushed

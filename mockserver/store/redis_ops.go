@@ -20,40 +20,57 @@ func payload(v any) (string, error) {
 // Reset implements Store: a new generation with the fixtures and the seed, then the old
 // generation's keys are deleted (their TTLs would drop them anyway).
 func (r *Redis) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
+	_, err := r.reset(ctx, set, seed, false)
+	return err
+}
+
+// ResetIfEmpty implements Reseeder: lua/reset.lua checks for a generation and seeds in one
+// step, so of every replica and request that found the state lost, one seeds it.
+func (r *Redis) ResetIfEmpty(ctx context.Context, set *fixtures.Set, seed Seed) (bool, error) {
+	return r.reset(ctx, set, seed, true)
+}
+
+func (r *Redis) reset(ctx context.Context, set *fixtures.Set, seed Seed, ifEmpty bool) (bool, error) {
+	arg, err := resetPayload(set, seed, ifEmpty)
+	if err != nil {
+		return false, err
+	}
+	old, err := r.run(ctx, "reset", arg)
+	if err != nil || old == nil {
+		return false, err
+	}
+	return true, r.dropGeneration(ctx, str(old))
+}
+
+// resetPayload is the reset script's request: the fixtures and the seed as records.
+func resetPayload(set *fixtures.Set, seed Seed, ifEmpty bool) (string, error) {
 	fx, err := json.Marshal(set)
 	if err != nil {
-		return err
+		return "", err
 	}
 	q := struct {
 		Layout   string        `json:"layout"`
 		Gen      string        `json:"gen"`
 		Fixtures string        `json:"fixtures"`
+		IfEmpty  bool          `json:"if_empty"`
 		R        []redisRecord `json:"r"`
 		A        []redisRecord `json:"a"`
-	}{Layout: strconv.Itoa(stateLayout), Gen: seed.Gen, Fixtures: string(fx), R: []redisRecord{}, A: []redisRecord{}}
+	}{Layout: strconv.Itoa(stateLayout), Gen: seed.Gen, Fixtures: string(fx), IfEmpty: ifEmpty, R: []redisRecord{}, A: []redisRecord{}}
 	for _, t := range seed.Refresh {
 		rec, err := refreshRecord(t, t.IssuedAt)
 		if err != nil {
-			return err
+			return "", err
 		}
 		q.R = append(q.R, rec)
 	}
 	for _, t := range seed.Access {
 		rec, err := accessRecord(t, t.IssuedAt)
 		if err != nil {
-			return err
+			return "", err
 		}
 		q.A = append(q.A, rec)
 	}
-	arg, err := payload(q)
-	if err != nil {
-		return err
-	}
-	old, err := r.run(ctx, "reset", arg)
-	if err != nil {
-		return err
-	}
-	return r.dropGeneration(ctx, str(old))
+	return payload(q)
 }
 
 // dropGeneration deletes the keys of a generation no script reads any more.

@@ -3,6 +3,8 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -133,5 +135,38 @@ func TestRedisPruneAfterTTLs(t *testing.T) {
 	}
 	if st.RefreshTokens != 0 || st.Families != 0 || st.Tombstones != 0 {
 		t.Errorf("after the TTLs and a prune: %+v, want no refresh token, family or tombstone left", st)
+	}
+}
+
+// TestRedisResetIfEmptySeedsOnce: of many concurrent seeds of an empty Redis exactly one
+// seeds; on a store that holds state none does.
+func TestRedisResetIfEmptySeedsOnce(t *testing.T) {
+	mr := miniredis.RunT(t)
+	r := openRedis(t, "redis://"+mr.Addr()+"/0", "")
+	ctx := t.Context()
+	if err := r.Reset(ctx, fixtures.Demo(), store.Seed{Gen: "g0"}); err != nil {
+		t.Fatal(err)
+	}
+	if seeded, err := r.ResetIfEmpty(ctx, fixtures.Demo(), store.Seed{Gen: "g1"}); err != nil || seeded {
+		t.Fatalf("ResetIfEmpty on a store with state = %v, %v; want false", seeded, err)
+	}
+	mr.FlushAll()
+	const n = 20
+	seeded := make([]bool, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			var err error
+			if seeded[i], err = r.ResetIfEmpty(ctx, fixtures.Demo(), store.Seed{Gen: fmt.Sprint("g", i)}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := slices.Index(seeded, true); got < 0 || slices.Contains(seeded[got+1:], true) {
+		t.Errorf("seeded = %v, want exactly one true", seeded)
+	}
+	if gen, _ := mr.Get("plummock:gen"); gen != "1" {
+		t.Errorf("generation after the seeds = %q, want 1 (one reset)", gen)
 	}
 }
