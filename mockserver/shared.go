@@ -5,10 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/plummock/plummock/mockserver/apierr"
 	"github.com/plummock/plummock/mockserver/store"
@@ -32,6 +32,7 @@ type sharedState struct {
 	mu    sync.Mutex
 	known []uint64 // the version of each doc this replica last pulled or pushed
 	last  [][]byte // its JSON then, to tell whether a request changed it
+	fails *store.FailLog
 }
 
 // sharedDocs are the documents a replica shares: clock, behaviour profile, faults and rate
@@ -71,7 +72,7 @@ func restoreJSON[T any](b []byte, restore func(T)) error {
 // any other is reset to the start-up fixtures.
 func (s *Server) startState(ctx context.Context) error {
 	if sh, ok := s.opts.Store.(store.Shared); ok {
-		s.shared = &sharedState{store: sh, docs: s.sharedDocs()}
+		s.shared = &sharedState{store: sh, docs: s.sharedDocs(), fails: store.NewFailLog(s.log, time.Now)}
 		s.shared.known, s.shared.last = make([]uint64, len(s.shared.docs)), make([][]byte, len(s.shared.docs))
 	}
 	keep, err := s.hasStoredState(ctx)
@@ -236,11 +237,11 @@ func (s *Server) withShared(next http.Handler) http.Handler {
 			return
 		}
 		if err := s.pullShared(r.Context()); err != nil {
-			s.log.Warn("shared state unavailable", "err", err.Error())
+			s.shared.fails.Fail("shared state unavailable", err) // an outage: a line a second, not one per request
 			writeError(w, apierr.Unavailable())
 			return
 		}
-		pw := &pushWriter{ResponseWriter: w, push: func() error { return s.pushShared(r.Context(), false) }, log: s.log}
+		pw := &pushWriter{ResponseWriter: w, push: func() error { return s.pushShared(r.Context(), false) }, fails: s.shared.fails}
 		next.ServeHTTP(pw, r)
 		pw.once.Do(pw.save) // a handler that wrote nothing
 	})
@@ -253,14 +254,14 @@ func (s *Server) withShared(next http.Handler) http.Handler {
 type pushWriter struct {
 	http.ResponseWriter
 	push   func() error
-	log    *slog.Logger
+	fails  *store.FailLog
 	once   sync.Once
 	failed bool
 }
 
 func (w *pushWriter) save() {
 	if err := w.push(); err != nil {
-		w.log.Warn("could not save shared state", "err", err.Error())
+		w.fails.Fail("could not save shared state", err)
 		w.failed = true
 		w.Header().Del("Content-Length")
 		writeError(w.ResponseWriter, apierr.Unavailable())

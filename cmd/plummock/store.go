@@ -63,6 +63,7 @@ func openStore(ctx context.Context, spec string, limits store.Limits, log *slog.
 		if err != nil {
 			return nil, nil, err
 		}
+		r.SetFailLog(store.NewFailLog(log, time.Now))
 		log.Info("store: redis")
 		return r, r.Close, nil
 	}
@@ -70,7 +71,7 @@ func openStore(ctx context.Context, spec string, limits store.Limits, log *slog.
 }
 
 // redisLogger sends go-redis's own messages (reconnects, pool errors) to the mock's log at
-// debug level: the mock already logs the failures that matter, once per request.
+// debug level: the store already logs the failures that matter (rate-limited).
 type redisLogger struct{ log *slog.Logger }
 
 func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {

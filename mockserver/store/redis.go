@@ -30,6 +30,7 @@ type Redis struct {
 	every   int64        // prune after this many writes
 	writes  atomic.Int64 // writes since the last prune, by this replica
 	cache   fixturesCache
+	fails   *FailLog
 }
 
 //go:embed lua/*.lua
@@ -47,11 +48,11 @@ func luaLimits() string {
 		DefaultTombstones, DefaultRecentFamilies, DefaultRevokedFamilies, DefaultWatermarks)
 }
 
-// Timeouts that make a dead Redis a quick 503 instead of a hung request.
-const (
-	redisDialTimeout = 2 * time.Second
-	redisIOTimeout   = 2 * time.Second
-)
+// redisOpTimeout bounds each operation, retries included, so a dead or stalled Redis is a 503
+// within about a second instead of a hung request: a stalled command is not sent again (a
+// context deadline is never retried), while a connection a restart broke is retried once on a
+// fresh one.
+const redisOpTimeout = time.Second
 
 // DefaultRedisPrefix is where plummock's keys live in the Redis database.
 const DefaultRedisPrefix = "plummock:"
@@ -64,8 +65,9 @@ func OpenRedis(ctx context.Context, rawURL, prefix string) (*Redis, error) {
 		// url.Parse's own message quotes the whole URL, password included: name only the field.
 		return nil, fmt.Errorf("redis store %s: not a valid redis:// URL", redactURL(rawURL))
 	}
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisDialTimeout, redisIOTimeout, redisIOTimeout
-	opts.MaxRetries = 1
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisOpTimeout, redisOpTimeout, redisOpTimeout
+	opts.PoolTimeout, opts.ContextTimeoutEnabled = redisOpTimeout, true
+	opts.MaxRetries, opts.DialerRetries = 1, 1
 	opts.Protocol = 2
 	return newRedis(ctx, redis.NewClient(opts), prefix, rawURL)
 }
@@ -108,6 +110,24 @@ func redactURL(raw string) string {
 // Close closes the connection pool.
 func (r *Redis) Close() error { return r.client.Close() }
 
+// SetFailLog makes the store log its failures to reach Redis (rate-limited) to l; call it
+// before use.
+func (r *Redis) SetFailLog(l *FailLog) { r.fails = l }
+
+// bounded is ctx with the deadline of one operation.
+func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, redisOpTimeout)
+}
+
+// failed is redisErr, logging a failure to reach Redis.
+func (r *Redis) failed(err error) error {
+	err = redisErr(err)
+	if errors.Is(err, ErrUnavailable) {
+		r.fails.Fail("redis unavailable", err)
+	}
+	return err
+}
+
 // redisErr marks a failure to reach Redis as ErrUnavailable (the mock answers 503 and recovers
 // when Redis returns); an error Redis itself answered is a bug, left as it is.
 func redisErr(err error) error {
@@ -130,21 +150,25 @@ func transientReply(msg string) bool {
 
 // run runs a script with the key prefix as KEYS[1].
 func (r *Redis) run(ctx context.Context, name string, args ...any) (any, error) {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	v, err := r.scripts[name].Run(ctx, r.client, []string{r.prefix}, args...).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, redisErr(fmt.Errorf("%s: %w", name, err))
+		return nil, r.failed(fmt.Errorf("%s: %w", name, err))
 	}
 	return v, nil
 }
 
 // HasState implements Persistent: some mock of this layout has reset this database before.
 func (r *Redis) HasState(ctx context.Context) (bool, error) {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	v, err := r.client.MGet(ctx, r.prefix+"gen", r.prefix+"layout").Result()
 	if err != nil {
-		return false, redisErr(err)
+		return false, r.failed(err)
 	}
 	return v[0] != nil && str(v[1]) == strconv.Itoa(stateLayout), nil
 }

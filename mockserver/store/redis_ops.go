@@ -80,17 +80,17 @@ func (r *Redis) dropGeneration(ctx context.Context, gen string) error {
 	for iter.Next(ctx) {
 		if batch = append(batch, iter.Val()); len(batch) == 1000 {
 			if err := r.client.Unlink(ctx, batch...).Err(); err != nil {
-				return redisErr(err)
+				return r.failed(err)
 			}
 			batch = batch[:0]
 		}
 	}
 	if len(batch) > 0 {
 		if err := r.client.Unlink(ctx, batch...).Err(); err != nil {
-			return redisErr(err)
+			return r.failed(err)
 		}
 	}
-	return redisErr(iter.Err())
+	return r.failed(iter.Err())
 }
 
 // Fixtures implements Store.
