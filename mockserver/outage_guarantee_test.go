@@ -17,6 +17,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/plummock/plummock/mockserver/clock"
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/redisstore"
 )
 
 // stallProxy forwards TCP connections to a Redis until stalled; from then on it reads what
@@ -109,7 +110,7 @@ func TestStalledRedisIsBoundedAndLoggedOnce(t *testing.T) {
 	proxy := newStallProxy(t, miniredis.RunT(t).Addr())
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	st, err := store.OpenRedis(t.Context(), proxy.url(), "")
+	st, err := redisstore.OpenRedis(t.Context(), proxy.url(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/plummock/plummock/mockserver/clock"
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/filestore"
+	"github.com/plummock/plummock/mockserver/store/redisstore"
 	"github.com/plummock/plummock/mockserver/store/redistest"
 )
 
@@ -39,7 +41,7 @@ func everyStore(t *testing.T) []storeKind {
 	kinds := []storeKind{
 		{name: "memory", open: func(*testing.T, string) store.Store { return store.NewMemory(store.Limits{}) }},
 		{name: "file", open: func(t *testing.T, _ string) store.Store {
-			f, err := store.OpenFile(filepath.Join(t.TempDir(), "state.db"), store.Limits{})
+			f, err := filestore.OpenFile(filepath.Join(t.TempDir(), "state.db"), store.Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,9 +63,9 @@ func everyStore(t *testing.T) []storeKind {
 }
 
 // openRedisStore opens a Redis store on url under prefix tag, closed when the test ends.
-func openRedisStore(t *testing.T, url, tag string) *store.Redis {
+func openRedisStore(t *testing.T, url, tag string) *redisstore.Redis {
 	t.Helper()
-	st, err := store.OpenRedis(t.Context(), url, "plummock:"+tag+":")
+	st, err := redisstore.OpenRedis(t.Context(), url, "plummock:"+tag+":")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/filestore"
+	"github.com/plummock/plummock/mockserver/store/redisstore"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -50,7 +52,7 @@ func openStore(ctx context.Context, spec string, limits store.Limits, log *slog.
 	}
 	switch kind {
 	case "file":
-		f, err := store.OpenFile(strings.TrimPrefix(spec, "file:"), limits)
+		f, err := filestore.OpenFile(strings.TrimPrefix(spec, "file:"), limits)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -59,7 +61,7 @@ func openStore(ctx context.Context, spec string, limits store.Limits, log *slog.
 		return f, f.Close, nil
 	case "redis":
 		redis.SetLogger(redisLogger{log}) // go-redis logs through one process-wide logger
-		r, err := store.OpenRedis(ctx, spec, "")
+		r, err := redisstore.OpenRedis(ctx, spec, "")
 		if err != nil {
 			return nil, nil, err
 		}

@@ -178,7 +178,7 @@ func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) (Issued, er
 	var ev uint64
 	if opts.SupersedeAccess {
 		ev = m.next()
-		ev = m.addMark(sub, false, mark{Below: ev, Event: ev, Why: why})
+		ev = m.addMark(sub, false, Mark{Below: ev, Event: ev, Why: why})
 	}
 	f := m.addFamily(p.Refresh.Family, p.Refresh.Grant, now)
 	if opts.KeepTombstone {
@@ -190,18 +190,6 @@ func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) (Issued, er
 		m.capFamilies(sub, opts.MaxFamilies, now, ev)
 	}
 	return Issued{Gen: m.st.Gen, Seq: f.Seq, FamilySeq: f.Seq}, nil
-}
-
-// judge is the rotation rule's verdict on r as the state stands, changing nothing: the file
-// store asks it (under its own lock) before it logs a rotation.
-func (m *Memory) judge(r Rotation) (RefreshToken, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	old, ok := m.st.Refresh[r.Hash]
-	if !ok {
-		return RefreshToken{}, ErrNotFound
-	}
-	return *old, CheckRotation(*old, r)
 }
 
 // Rotate implements Store.
@@ -259,8 +247,8 @@ func InGrace(used, now time.Time, grace time.Duration) bool {
 	return grace > 0 && !now.Before(used) && now.Before(used.Add(grace))
 }
 
-// Refresh implements Store.
-func (m *Memory) Refresh(_ context.Context, hash string) (RefreshToken, error) {
+// LookupRefresh implements Store.
+func (m *Memory) LookupRefresh(_ context.Context, hash string) (RefreshToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if r, ok := m.st.Refresh[hash]; ok {
@@ -269,8 +257,8 @@ func (m *Memory) Refresh(_ context.Context, hash string) (RefreshToken, error) {
 	return RefreshToken{}, ErrNotFound
 }
 
-// Access implements Store.
-func (m *Memory) Access(_ context.Context, id string) (AccessToken, error) {
+// LookupAccess implements Store.
+func (m *Memory) LookupAccess(_ context.Context, id string) (AccessToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if a, ok := m.st.Static[id]; ok {

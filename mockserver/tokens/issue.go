@@ -80,9 +80,9 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 	rot := store.Rotation{Hash: HashToken(req.RefreshToken), ClientID: req.ClientID, Kind: kind, Now: s.now()}
 	pol := s.Policy()
 	rot.Grace, rot.RevokeFamilyOnReuse = time.Duration(pol.RefreshGrace), pol.RevokeFamilyOnReuse
-	old, err := s.store.Refresh(ctx, rot.Hash)
+	old, err := s.store.LookupRefresh(ctx, rot.Hash)
 	if errors.Is(err, store.ErrNotFound) && s.adoptOffline(ctx, req.RefreshToken) == nil {
-		old, err = s.store.Refresh(ctx, rot.Hash)
+		old, err = s.store.LookupRefresh(ctx, rot.Hash)
 	}
 	if err == nil {
 		err = s.blocks.check(old.Grant.CompanyID, userOf(old.Grant))

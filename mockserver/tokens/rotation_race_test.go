@@ -13,6 +13,7 @@ import (
 	"github.com/plummock/plummock/mockserver/clock"
 	"github.com/plummock/plummock/mockserver/keys"
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/filestore"
 )
 
 // Two services on one store stand for two replicas whose host clocks differ by a second, at a
@@ -37,7 +38,7 @@ func TestRefreshRaceAcrossSkewedReplicasOneWinner(t *testing.T) {
 	stores := map[string]func(t *testing.T) store.Store{
 		"memory": func(*testing.T) store.Store { return store.NewMemory(store.Limits{}) },
 		"file": func(t *testing.T) store.Store {
-			f, err := store.OpenFile(filepath.Join(t.TempDir(), "state.db"), store.Limits{})
+			f, err := filestore.OpenFile(filepath.Join(t.TempDir(), "state.db"), store.Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}

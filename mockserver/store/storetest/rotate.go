@@ -115,7 +115,7 @@ func testRotateReuse(t *testing.T, newStore NewStore) {
 		e.refreshRevoked(q.Refresh.Hash, "reuse", at)
 		e.accessRevoked(q, "reuse", at)
 	}
-	if _, err := e.s.Refresh(e.ctx, replay.Next.Refresh.Hash); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.s.LookupRefresh(e.ctx, replay.Next.Refresh.Hash); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the refused rotation's successor was stored (err %v)", err)
 	}
 	e.refreshRevoked(other.Refresh.Hash, "", at)

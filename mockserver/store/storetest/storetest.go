@@ -168,7 +168,7 @@ func (e *env) check(p Placed) store.AccessState {
 
 func (e *env) refresh(hash string) store.RefreshToken {
 	e.t.Helper()
-	r, err := e.s.Refresh(e.ctx, hash)
+	r, err := e.s.LookupRefresh(e.ctx, hash)
 	if err != nil {
 		e.t.Fatalf("Refresh(%s): %v", hash, err)
 	}
@@ -177,7 +177,7 @@ func (e *env) refresh(hash string) store.RefreshToken {
 
 func (e *env) access(id string) store.AccessToken {
 	e.t.Helper()
-	a, err := e.s.Access(e.ctx, id)
+	a, err := e.s.LookupAccess(e.ctx, id)
 	if err != nil {
 		e.t.Fatalf("Access(%s): %v", id, err)
 	}

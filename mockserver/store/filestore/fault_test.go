@@ -1,4 +1,4 @@
-package store_test
+package filestore_test
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/plummock/plummock/mockserver"
 	"github.com/plummock/plummock/mockserver/clock"
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/filestore"
 	"github.com/plummock/plummock/mockserver/store/storetest"
 	"github.com/plummock/plummock/mockserver/tokens"
 )
@@ -50,7 +51,7 @@ func (b *logBuffer) String() string {
 // faultyMock is a mock over HTTP on a file store whose writes the test can make fail.
 type faultyMock struct {
 	url  string
-	file *store.File
+	file *filestore.File
 	path string
 	log  *logBuffer
 }
@@ -114,7 +115,7 @@ func (m *faultyMock) refresh(t *testing.T, token string) (int, map[string]any) {
 func TestFileDiskFullRefusesAndChangesNothing(t *testing.T) {
 	m := newFaultyMock(t)
 	token := m.create(t)
-	store.FailWrites(m.file, everyWrite)
+	filestore.FailWrites(m.file, everyWrite)
 	for range 3 {
 		status, body := m.refresh(t, token)
 		if status != http.StatusServiceUnavailable || body["error"] != "temporarily_unavailable" {
@@ -124,7 +125,7 @@ func TestFileDiskFullRefusesAndChangesNothing(t *testing.T) {
 	if got := m.log.String(); !strings.Contains(got, "file store write") || !strings.Contains(got, "no space left on device") {
 		t.Errorf("the failure was not logged: %q", got)
 	}
-	store.FailWrites(m.file, nil)
+	filestore.FailWrites(m.file, nil)
 	if status, body := m.refresh(t, token); status != http.StatusOK {
 		t.Fatalf("retry once the disk has room: %d %v, want 200", status, body)
 	}
@@ -144,8 +145,8 @@ func TestFileCommittedChangeIsReportedDone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	store.SetCompactAt(m.file, 1)
-	store.FailWrites(m.file, snapshots)
+	filestore.SetCompactAt(m.file, 1)
+	filestore.FailWrites(m.file, snapshots)
 	status, body := m.refresh(t, token)
 	if status != http.StatusOK {
 		t.Fatalf("committed refresh answered %d %v, want 200", status, body)
@@ -153,14 +154,14 @@ func TestFileCommittedChangeIsReportedDone(t *testing.T) {
 	if !strings.Contains(m.log.String(), "file store compaction") {
 		t.Errorf("the failed compaction was not logged: %q", m.log.String())
 	}
-	store.FailWrites(m.file, nil)
+	filestore.FailWrites(m.file, nil)
 	_ = m.file.Close()
 	reopened := openFile(t, m.path, store.Limits{})
-	old, err := reopened.Refresh(t.Context(), hashOf(token))
+	old, err := reopened.LookupRefresh(t.Context(), hashOf(token))
 	if err != nil || old.UsedAt.IsZero() {
 		t.Fatalf("after a restart the refreshed token is %+v, %v; want used", old, err)
 	}
-	if _, err := reopened.Refresh(t.Context(), hashOf(body["refresh_token"].(string))); err != nil {
+	if _, err := reopened.LookupRefresh(t.Context(), hashOf(body["refresh_token"].(string))); err != nil {
 		t.Errorf("after a restart the successor is gone: %v", err)
 	}
 }
@@ -179,20 +180,20 @@ func TestFileFailedWriteLeavesStoreAsItWas(t *testing.T) {
 	next := store.Pair{Refresh: store.RefreshToken{Hash: "next", Grant: g, IssuedAt: storetest0, ExpiresAt: storetest0.Add(time.Hour)}}
 	rot := store.Rotation{Hash: "seed", ClientID: g.ClientID, Kind: g.Kind, Now: storetest0, Next: next}
 	before, _ := f.Stats(ctx)
-	store.FailWrites(f, everyWrite)
+	filestore.FailWrites(f, everyWrite)
 	if _, _, err := f.Rotate(ctx, rot); !errors.Is(err, store.ErrUnavailable) {
-		t.Errorf("Rotate on a full disk: %v, want ErrUnavailable", err)
+		t.Errorf("Rotate on a full disk: %v, want store.ErrUnavailable", err)
 	}
 	if _, err := f.Revoke(ctx, store.Filter{CompanyID: "demo"}, store.Revocation{At: storetest0, Reason: "x"}); !errors.Is(err, store.ErrUnavailable) {
-		t.Errorf("Revoke on a full disk: %v, want ErrUnavailable", err)
+		t.Errorf("Revoke on a full disk: %v, want store.ErrUnavailable", err)
 	}
 	if after, _ := f.Stats(ctx); after != before {
 		t.Errorf("Stats %+v -> %+v after refused changes", before, after)
 	}
-	if r, _ := f.Refresh(ctx, "seed"); !r.UsedAt.IsZero() || !r.Revoked.Alive() {
+	if r, _ := f.LookupRefresh(ctx, "seed"); !r.UsedAt.IsZero() || !r.Revoked.Alive() {
 		t.Errorf("seed after refused changes: %+v", r)
 	}
-	store.FailWrites(f, nil)
+	filestore.FailWrites(f, nil)
 	if _, _, err := f.Rotate(ctx, rot); err != nil {
 		t.Errorf("Rotate once the disk has room: %v", err)
 	}

@@ -1,10 +1,14 @@
-package store
+// Package filestore is the token store for one long-running instance whose state must survive
+// a restart (--store file:PATH): the memory store's rules over a bbolt log. Only the program
+// that opens stores imports it, so the domain and the HTTP layer do not link bbolt.
+package filestore
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/plummock/plummock/mockserver/store"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,14 +27,14 @@ type File struct {
 	// log replays in the order the changes happened. Reads go to mem directly.
 	mu      sync.Mutex
 	db      *bolt.DB
-	mem     atomic.Pointer[Memory]
-	limits  Limits
+	mem     atomic.Pointer[store.Memory]
+	limits  store.Limits
 	entries int // log entries since the last reset or snapshot
 	// compactAt is the least log length that triggers a compaction (compactAfter; tests lower it).
 	compactAt int
 	// put writes one key of a bucket: the seam through which a test makes the disk fail.
 	put   func(b *bolt.Bucket, key, value []byte) error
-	fails *FailLog
+	fails *store.FailLog
 }
 
 // Bucket names in the bbolt file.
@@ -53,7 +57,7 @@ const compactAfter = 4096
 const openTimeout = 2 * time.Second
 
 // OpenFile opens (or creates) the store at path and replays its log.
-func OpenFile(path string, limits Limits) (*File, error) {
+func OpenFile(path string, limits store.Limits) (*File, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: openTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("file store %s: %w", path, err)
@@ -86,7 +90,7 @@ func (f *File) HasState(context.Context) (bool, error) {
 	err := f.db.View(func(tx *bolt.Tx) error {
 		k, v := tx.Bucket(bucketLog()).Cursor().First()
 		var e logEntry
-		has = k != nil && json.Unmarshal(v, &e) == nil && e.Layout == stateLayout
+		has = k != nil && json.Unmarshal(v, &e) == nil && e.Layout == store.StateLayout
 		return nil
 	})
 	if err != nil {
@@ -96,14 +100,14 @@ func (f *File) HasState(context.Context) (bool, error) {
 }
 
 // SetFailLog makes the store log its failures (rate-limited) to l; call it before use.
-func (f *File) SetFailLog(l *FailLog) { f.fails = l }
+func (f *File) SetFailLog(l *store.FailLog) { f.fails = l }
 
 // unavailable marks a disk failure as the store being unavailable (the mock answers 503).
 func unavailable(err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("file store: %w: %w", ErrUnavailable, err)
+	return fmt.Errorf("file store: %w: %w", store.ErrUnavailable, err)
 }
 
 // failed logs a disk failure of kind and returns it as unavailable.
@@ -118,7 +122,7 @@ func (f *File) failed(kind string, err error) error {
 // as it was; a change whose entry was written is applied and reported done, whatever a
 // compaction after it does (its failure only leaves the log longer, and is logged). The caller
 // holds f.mu.
-func (f *File) commit(e logEntry, apply func(m *Memory)) error {
+func (f *File) commit(e logEntry, apply func(m *store.Memory)) error {
 	if err := f.append(e); err != nil {
 		return f.failed("file store write", err)
 	}
@@ -132,15 +136,15 @@ func (f *File) commit(e logEntry, apply func(m *Memory)) error {
 }
 
 // change is commit under f.mu, for a change that always alters the state.
-func (f *File) change(e logEntry, apply func(m *Memory)) error {
+func (f *File) change(e logEntry, apply func(m *store.Memory)) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.commit(e, apply)
 }
 
 // Reset implements Store: the log restarts with this reset.
-func (f *File) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
-	return f.change(logEntry{Op: opReset, Layout: stateLayout, Fixtures: set, Seed: &seed}, func(m *Memory) {
+func (f *File) Reset(ctx context.Context, set *fixtures.Set, seed store.Seed) error {
+	return f.change(logEntry{Op: opReset, Layout: store.StateLayout, Fixtures: set, Seed: &seed}, func(m *store.Memory) {
 		_ = m.Reset(ctx, set, seed)
 	})
 }
@@ -149,13 +153,13 @@ func (f *File) Reset(ctx context.Context, set *fixtures.Set, seed Seed) error {
 func (f *File) Fixtures(ctx context.Context) (*fixtures.Set, error) { return f.memory().Fixtures(ctx) }
 
 // Issue implements Store.
-func (f *File) Issue(ctx context.Context, p Pair, opts IssueOptions) (Issued, error) {
-	var at Issued
-	err := f.change(logEntry{Op: opIssue, Pair: &p, Issue: &opts}, func(m *Memory) {
+func (f *File) Issue(ctx context.Context, p store.Pair, opts store.IssueOptions) (store.Issued, error) {
+	var at store.Issued
+	err := f.change(logEntry{Op: opIssue, Pair: &p, Issue: &opts}, func(m *store.Memory) {
 		at, _ = m.Issue(ctx, p, opts)
 	})
 	if err != nil {
-		return Issued{}, err
+		return store.Issued{}, err
 	}
 	return at, nil
 }
@@ -163,48 +167,51 @@ func (f *File) Issue(ctx context.Context, p Pair, opts IssueOptions) (Issued, er
 // Rotate implements Store. A refused rotation changes nothing and is not logged, unless it
 // revokes the family (a reuse). Under f.mu nothing changes the state between the verdict and
 // the rotation, so the logged rotation does what the verdict said.
-func (f *File) Rotate(ctx context.Context, r Rotation) (RefreshToken, Issued, error) {
+func (f *File) Rotate(ctx context.Context, r store.Rotation) (store.RefreshToken, store.Issued, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if old, err := f.mem.Load().judge(r); err != nil && !(errors.Is(err, ErrUsed) && r.RevokeFamilyOnReuse) {
-		return old, Issued{}, err
+	old, err := f.mem.Load().LookupRefresh(ctx, r.Hash)
+	if err == nil {
+		err = store.CheckRotation(old, r)
 	}
-	var old RefreshToken
-	var at Issued
+	if err != nil && !(errors.Is(err, store.ErrUsed) && r.RevokeFamilyOnReuse) {
+		return old, store.Issued{}, err
+	}
+	var at store.Issued
 	var rotErr error
-	err := f.commit(logEntry{Op: opRotate, Rotation: &r}, func(m *Memory) {
+	err = f.commit(logEntry{Op: opRotate, Rotation: &r}, func(m *store.Memory) {
 		old, at, rotErr = m.Rotate(ctx, r)
 	})
 	if err != nil {
-		return RefreshToken{}, Issued{}, err
+		return store.RefreshToken{}, store.Issued{}, err
 	}
 	return old, at, rotErr
 }
 
-// Refresh implements Store.
-func (f *File) Refresh(ctx context.Context, hash string) (RefreshToken, error) {
-	return f.memory().Refresh(ctx, hash)
+// LookupRefresh implements Store.
+func (f *File) LookupRefresh(ctx context.Context, hash string) (store.RefreshToken, error) {
+	return f.memory().LookupRefresh(ctx, hash)
 }
 
-// Access implements Store.
-func (f *File) Access(ctx context.Context, id string) (AccessToken, error) {
-	return f.memory().Access(ctx, id)
+// LookupAccess implements Store.
+func (f *File) LookupAccess(ctx context.Context, id string) (store.AccessToken, error) {
+	return f.memory().LookupAccess(ctx, id)
 }
 
 // CheckAccess implements Store.
-func (f *File) CheckAccess(ctx context.Context, c AccessClaim) (AccessState, error) {
+func (f *File) CheckAccess(ctx context.Context, c store.AccessClaim) (store.AccessState, error) {
 	return f.memory().CheckAccess(ctx, c)
 }
 
 // FamilyRefresh implements Store.
-func (f *File) FamilyRefresh(ctx context.Context, family string) (RefreshToken, error) {
+func (f *File) FamilyRefresh(ctx context.Context, family string) (store.RefreshToken, error) {
 	return f.memory().FamilyRefresh(ctx, family)
 }
 
 // Revoke implements Store.
-func (f *File) Revoke(ctx context.Context, filter Filter, why Revocation) (int, error) {
+func (f *File) Revoke(ctx context.Context, filter store.Filter, why store.Revocation) (int, error) {
 	var n int
-	err := f.change(logEntry{Op: opRevoke, Filter: &filter, Why: &why}, func(m *Memory) {
+	err := f.change(logEntry{Op: opRevoke, Filter: &filter, Why: &why}, func(m *store.Memory) {
 		n, _ = m.Revoke(ctx, filter, why) // watermarks change even when n is 0
 	})
 	return n, err
@@ -214,20 +221,20 @@ func (f *File) Revoke(ctx context.Context, filter Filter, why Revocation) (int, 
 // call), and knowing in advance would cost a second walk of the state.
 func (f *File) Prune(ctx context.Context, now time.Time) (int, error) {
 	var n int
-	err := f.change(logEntry{Op: opPrune, Now: now}, func(m *Memory) {
+	err := f.change(logEntry{Op: opPrune, Now: now}, func(m *store.Memory) {
 		n, _ = m.Prune(ctx, now)
 	})
 	return n, err
 }
 
 // Stats implements Store.
-func (f *File) Stats(ctx context.Context) (Stats, error) { return f.memory().Stats(ctx) }
+func (f *File) Stats(ctx context.Context) (store.Stats, error) { return f.memory().Stats(ctx) }
 
 // memory returns the current memory state (a snapshot or a replay replaces it); reads need no
 // lock of the file store's, so they never wait for a write's fsync.
-func (f *File) memory() *Memory { return f.mem.Load() }
+func (f *File) memory() *store.Memory { return f.mem.Load() }
 
 // Inspect implements Inspector.
-func (f *File) Inspect(ctx context.Context, companyID string) (Inspection, error) {
+func (f *File) Inspect(ctx context.Context, companyID string) (store.Inspection, error) {
 	return f.memory().Inspect(ctx, companyID)
 }

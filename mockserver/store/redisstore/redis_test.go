@@ -1,4 +1,4 @@
-package store_test
+package redisstore_test
 
 import (
 	"errors"
@@ -11,14 +11,15 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/redisstore"
 	"github.com/plummock/plummock/mockserver/store/redistest"
 	"github.com/plummock/plummock/mockserver/store/storetest"
 )
 
 // openRedis returns a Redis store on url, closed when the test ends.
-func openRedis(t *testing.T, url, prefix string) *store.Redis {
+func openRedis(t *testing.T, url, prefix string) *redisstore.Redis {
 	t.Helper()
-	r, err := store.OpenRedis(t.Context(), url, prefix)
+	r, err := redisstore.OpenRedis(t.Context(), url, prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,10 +51,10 @@ func TestRedisOutage(t *testing.T) {
 	}
 	mr.Close()
 	if _, err := r.Fixtures(ctx); !errors.Is(err, store.ErrUnavailable) {
-		t.Errorf("Fixtures with Redis down: err = %v, want ErrUnavailable", err)
+		t.Errorf("Fixtures with Redis down: err = %v, want store.ErrUnavailable", err)
 	}
 	if _, err := r.SharedVersions(ctx, "clock"); !errors.Is(err, store.ErrUnavailable) {
-		t.Errorf("SharedVersions with Redis down: err = %v, want ErrUnavailable", err)
+		t.Errorf("SharedVersions with Redis down: err = %v, want store.ErrUnavailable", err)
 	}
 	if err := mr.Restart(); err != nil {
 		t.Fatal(err)

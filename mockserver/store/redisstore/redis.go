@@ -1,10 +1,14 @@
-package store
+// Package redisstore is the token store replicas share (--store redis://…): every operation is
+// one Lua script applying the memory store's rules atomically. Only the program that opens
+// stores imports it, so the domain and the HTTP layer do not link go-redis.
+package redisstore
 
 import (
 	"context"
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/plummock/plummock/mockserver/store"
 	"net/url"
 	"strconv"
 	"strings"
@@ -30,7 +34,7 @@ type Redis struct {
 	every   int64        // prune after this many writes
 	writes  atomic.Int64 // writes since the last prune, by this replica
 	cache   fixturesCache
-	fails   *FailLog
+	fails   *store.FailLog
 }
 
 //go:embed lua/*.lua
@@ -45,7 +49,7 @@ func redisScripts() []string {
 // limits, so both stores keep the same bounds.
 func luaLimits() string {
 	return fmt.Sprintf("local L = { tombs = %d, recent = %d, revoked = %d, marks = %d }\n",
-		DefaultTombstones, DefaultRecentFamilies, DefaultRevokedFamilies, DefaultWatermarks)
+		store.DefaultTombstones, store.DefaultRecentFamilies, store.DefaultRevokedFamilies, store.DefaultWatermarks)
 }
 
 // redisOpTimeout bounds each operation, retries included, so a dead or stalled Redis is a 503
@@ -80,7 +84,7 @@ func newRedis(ctx context.Context, c *redis.Client, prefix, name string) (*Redis
 	if err != nil {
 		return nil, err
 	}
-	r := &Redis{client: c, prefix: prefix, scripts: map[string]*redis.Script{}, every: DefaultPruneEvery}
+	r := &Redis{client: c, prefix: prefix, scripts: map[string]*redis.Script{}, every: store.DefaultPruneEvery}
 	for _, name := range redisScripts() {
 		body, err := luaFiles.ReadFile("lua/" + name + ".lua")
 		if err != nil {
@@ -112,7 +116,7 @@ func (r *Redis) Close() error { return r.client.Close() }
 
 // SetFailLog makes the store log its failures to reach Redis (rate-limited) to l; call it
 // before use.
-func (r *Redis) SetFailLog(l *FailLog) { r.fails = l }
+func (r *Redis) SetFailLog(l *store.FailLog) { r.fails = l }
 
 // bounded is ctx with the deadline of one operation.
 func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -122,7 +126,7 @@ func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
 // failed is redisErr, logging a failure to reach Redis.
 func (r *Redis) failed(err error) error {
 	err = redisErr(err)
-	if errors.Is(err, ErrUnavailable) {
+	if errors.Is(err, store.ErrUnavailable) {
 		r.fails.Fail("redis unavailable", err)
 	}
 	return err
@@ -135,7 +139,7 @@ func redisErr(err error) error {
 	if err == nil || errors.As(err, &reply) && !transientReply(reply.Error()) {
 		return err
 	}
-	return fmt.Errorf("redis store: %w: %w", ErrUnavailable, err)
+	return fmt.Errorf("redis store: %w: %w", store.ErrUnavailable, err)
 }
 
 // transientReply is a Redis error reply that means "not now" rather than "wrong".
@@ -170,7 +174,7 @@ func (r *Redis) HasState(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, r.failed(err)
 	}
-	return v[0] != nil && str(v[1]) == strconv.Itoa(stateLayout), nil
+	return v[0] != nil && str(v[1]) == strconv.Itoa(store.StateLayout), nil
 }
 
 // fixturesCache keeps the decoded fixture set while its JSON is unchanged, so a request does
