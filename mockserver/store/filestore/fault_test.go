@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -146,10 +147,22 @@ func TestFileCommittedChangeIsReportedDone(t *testing.T) {
 		}
 	}
 	filestore.SetCompactAt(m.file, 1)
-	filestore.FailWrites(m.file, snapshots)
+	var tries atomic.Int64
+	filestore.FailWrites(m.file, func(v []byte) bool {
+		if snapshots(v) {
+			tries.Add(1)
+		}
+		return snapshots(v)
+	})
 	status, body := m.refresh(t, token)
 	if status != http.StatusOK {
 		t.Fatalf("committed refresh answered %d %v, want 200", status, body)
+	}
+	if status, body = m.refresh(t, body["refresh_token"].(string)); status != http.StatusOK {
+		t.Fatalf("the next refresh answered %d %v, want 200", status, body)
+	}
+	if n := tries.Load(); n != 1 {
+		t.Errorf("%d compactions tried for two changes on a full disk, want 1 (a failed one waits)", n)
 	}
 	if !strings.Contains(m.log.String(), "file store compaction") {
 		t.Errorf("the failed compaction was not logged: %q", m.log.String())

@@ -32,6 +32,9 @@ type File struct {
 	entries int // log entries since the last reset or snapshot
 	// compactAt is the least log length that triggers a compaction (compactAfter; tests lower it).
 	compactAt int
+	// retryAt is the log length at which a failed compaction is tried again: twice the length
+	// it failed at (0: none failed), so a full disk does not cost every change a snapshot.
+	retryAt int
 	// put writes one key of a bucket: the seam through which a test makes the disk fail.
 	put   func(b *bolt.Bucket, key, value []byte) error
 	fails *store.FailLog
@@ -127,9 +130,10 @@ func (f *File) commit(e logEntry, apply func(m *store.Memory)) error {
 		return f.failed("file store write", err)
 	}
 	apply(f.mem.Load())
-	if f.entries >= f.compactAt {
+	if f.entries >= max(f.compactAt, f.retryAt) {
 		if err := f.compact(); err != nil {
 			f.fails.Fail("file store compaction", err)
+			f.retryAt = 2 * f.entries
 		}
 	}
 	return nil

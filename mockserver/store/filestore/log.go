@@ -86,7 +86,7 @@ func (f *File) append(e logEntry) error {
 	}
 	f.entries++
 	if e.Op == opReset || e.Op == opSnapshot {
-		f.entries = 1
+		f.entries, f.retryAt = 1, 0
 	}
 	return nil
 }
