@@ -62,10 +62,13 @@ func everyStore(t *testing.T) []storeKind {
 	return kinds
 }
 
-// openRedisStore opens a Redis store on url under prefix tag, closed when the test ends.
+// openRedisStore opens a Redis store on url under prefix tag, closed when the test ends. Its
+// operations may take up to 30 s (miniredis under the race detector on a busy machine is slow):
+// these tests check outcomes, not deadlines; TestStalledRedisIsBoundedAndLoggedOnce checks
+// the default deadline.
 func openRedisStore(t *testing.T, url, tag string) *redisstore.Redis {
 	t.Helper()
-	st, err := redisstore.OpenRedis(t.Context(), url, "plummock:"+tag+":")
+	st, err := redisstore.Open(t.Context(), url, redisstore.Options{Prefix: "plummock:" + tag + ":", OpTimeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,10 +16,13 @@ import (
 	"github.com/plummock/plummock/mockserver/store/storetest"
 )
 
-// openRedis returns a Redis store on url, closed when the test ends.
+// openRedis returns a Redis store on url, closed when the test ends. Its operations may take
+// up to 30 s: hundreds of scripts at once through miniredis under the race detector on a busy
+// machine can take more than the default second, and these tests check rules, not deadlines
+// (TestStalledRedisIsBoundedAndLoggedOnce checks the default).
 func openRedis(t *testing.T, url, prefix string) *redisstore.Redis {
 	t.Helper()
-	r, err := redisstore.OpenRedis(t.Context(), url, prefix)
+	r, err := redisstore.Open(t.Context(), url, redisstore.Options{Prefix: prefix, OpTimeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ func (r *Redis) sharedVersion(name string) string { return r.prefix + "shared-ve
 
 // LoadShared implements Shared.
 func (r *Redis) LoadShared(ctx context.Context, name string) ([]byte, uint64, error) {
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := r.bounded(ctx)
 	defer cancel()
 	v, err := r.client.MGet(ctx, r.sharedDoc(name), r.sharedVersion(name)).Result()
 	if err != nil {
@@ -30,7 +30,7 @@ func (r *Redis) LoadShared(ctx context.Context, name string) ([]byte, uint64, er
 // SaveShared implements Shared: the document and its new version are written in one script.
 func (r *Redis) SaveShared(ctx context.Context, name string, doc []byte) (uint64, error) {
 	keys := []string{r.sharedDoc(name), r.sharedVersion(name)}
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := r.bounded(ctx)
 	defer cancel()
 	v, err := r.scripts["save_shared"].Run(ctx, r.client, keys, string(doc)).Int64()
 	if err != nil {
@@ -45,7 +45,7 @@ func (r *Redis) SharedVersions(ctx context.Context, names ...string) ([]uint64, 
 	for i, n := range names {
 		keys[i] = r.sharedVersion(n)
 	}
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := r.bounded(ctx)
 	defer cancel()
 	v, err := r.client.MGet(ctx, keys...).Result()
 	if err != nil {
