@@ -157,7 +157,7 @@ func TestClientDisconnectMidRefreshIsAllOrNothing(t *testing.T) {
 		cancel()
 		<-done
 		seen = settle(srv, seen)
-		old, err := srv.opts.Store.Refresh(ctx, tokens.HashToken(rt))
+		old, err := srv.opts.Store.LookupRefresh(ctx, tokens.HashToken(rt))
 		if err != nil {
 			t.Fatalf("round %d: the presented token vanished: %v", i, err)
 		}

@@ -5,10 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/plummock/plummock/mockserver/apierr"
 	"github.com/plummock/plummock/mockserver/store"
@@ -32,6 +32,7 @@ type sharedState struct {
 	mu    sync.Mutex
 	known []uint64 // the version of each doc this replica last pulled or pushed
 	last  [][]byte // its JSON then, to tell whether a request changed it
+	fails *store.FailLog
 }
 
 // sharedDocs are the documents a replica shares: clock, behaviour profile, faults and rate
@@ -71,7 +72,7 @@ func restoreJSON[T any](b []byte, restore func(T)) error {
 // any other is reset to the start-up fixtures.
 func (s *Server) startState(ctx context.Context) error {
 	if sh, ok := s.opts.Store.(store.Shared); ok {
-		s.shared = &sharedState{store: sh, docs: s.sharedDocs()}
+		s.shared = &sharedState{store: sh, docs: s.sharedDocs(), fails: store.NewFailLog(s.log, time.Now)}
 		s.shared.known, s.shared.last = make([]uint64, len(s.shared.docs)), make([][]byte, len(s.shared.docs))
 	}
 	keep, err := s.hasStoredState(ctx)
@@ -107,11 +108,7 @@ func (s *Server) pullShared(ctx context.Context) error {
 	if st == nil {
 		return nil
 	}
-	names := make([]string, len(st.docs))
-	for i, d := range st.docs {
-		names[i] = d.name
-	}
-	versions, err := st.store.SharedVersions(ctx, names...)
+	versions, err := st.store.SharedVersions(ctx, st.names()...)
 	if err != nil {
 		return err
 	}
@@ -120,17 +117,32 @@ func (s *Server) pullShared(ctx context.Context) error {
 	if st.lost(versions) {
 		return s.recoverLostState(ctx)
 	}
+	return st.load(ctx, versions)
+}
+
+func (st *sharedState) names() []string {
+	names := make([]string, len(st.docs))
+	for i, d := range st.docs {
+		names[i] = d.name
+	}
+	return names
+}
+
+// load restores every document whose stored version is not the one this replica knows. The
+// caller holds st.mu.
+func (st *sharedState) load(ctx context.Context, versions []uint64) error {
 	for i, v := range versions {
 		if v == st.known[i] {
 			continue
 		}
-		data, v, err := st.store.LoadShared(ctx, names[i])
+		name := st.docs[i].name
+		data, v, err := st.store.LoadShared(ctx, name)
 		if err != nil {
 			return err
 		}
 		if data != nil {
 			if err := st.docs[i].restore(data); err != nil {
-				return fmt.Errorf("mockserver: shared %s: %w", names[i], err)
+				return fmt.Errorf("mockserver: shared %s: %w", name, err)
 			}
 		}
 		st.known[i], st.last[i] = v, st.json(i)
@@ -152,13 +164,25 @@ func (st *sharedState) lost(versions []uint64) bool {
 }
 
 // recoverLostState seeds a store that lost its state: the start-up fixtures (every token is
-// gone with the store anyway) and this replica's control documents. The caller holds st.mu.
+// gone with the store anyway) and this replica's control documents. Of all replicas and
+// requests that find the state lost at once, exactly one seeds (tokens.Reseed); the others
+// take the state it seeded and the documents it saves, so nothing it issued is reset again.
+// The caller holds st.mu.
 func (s *Server) recoverLostState(ctx context.Context) error {
-	s.log.Warn("the store lost its state; seeding it with the start-up fixtures")
-	if err := s.tokens.Reset(ctx, s.base); err != nil {
+	st := s.shared
+	seeded, err := s.tokens.Reseed(ctx, s.base)
+	if err != nil {
 		return err
 	}
-	return s.pushLocked(ctx, true)
+	if seeded {
+		s.log.Warn("the store lost its state (tokens issued before are gone); re-seeded it with the start-up fixtures")
+		return s.pushLocked(ctx, true)
+	}
+	versions, err := st.store.SharedVersions(ctx, st.names()...)
+	if err != nil {
+		return err
+	}
+	return st.load(ctx, versions) // documents the seeder has not saved yet are forgotten, to be loaded when saved
 }
 
 // pushShared saves every document whose state changed since it was last pulled or pushed
@@ -213,11 +237,11 @@ func (s *Server) withShared(next http.Handler) http.Handler {
 			return
 		}
 		if err := s.pullShared(r.Context()); err != nil {
-			s.log.Warn("shared state unavailable", "err", err.Error())
+			s.shared.fails.Fail("shared state unavailable", err) // an outage: a line a second, not one per request
 			writeError(w, apierr.Unavailable())
 			return
 		}
-		pw := &pushWriter{ResponseWriter: w, push: func() error { return s.pushShared(r.Context(), false) }, log: s.log}
+		pw := &pushWriter{ResponseWriter: w, push: func() error { return s.pushShared(r.Context(), false) }, fails: s.shared.fails}
 		next.ServeHTTP(pw, r)
 		pw.once.Do(pw.save) // a handler that wrote nothing
 	})
@@ -230,14 +254,14 @@ func (s *Server) withShared(next http.Handler) http.Handler {
 type pushWriter struct {
 	http.ResponseWriter
 	push   func() error
-	log    *slog.Logger
+	fails  *store.FailLog
 	once   sync.Once
 	failed bool
 }
 
 func (w *pushWriter) save() {
 	if err := w.push(); err != nil {
-		w.log.Warn("could not save shared state", "err", err.Error())
+		w.fails.Fail("could not save shared state", err)
 		w.failed = true
 		w.Header().Del("Content-Length")
 		writeError(w.ResponseWriter, apierr.Unavailable())

@@ -12,6 +12,8 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/plummock/plummock/mockserver/clock"
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/filestore"
+	"github.com/plummock/plummock/mockserver/store/redisstore"
 )
 
 const pathUserRefresh = "/chef/v1/oauth/token/user"
@@ -35,7 +37,7 @@ func redisReplicas(t *testing.T) (a, b string, mr *miniredis.Miniredis) {
 	mr = miniredis.RunT(t)
 	var urls [2]string
 	for i := range urls {
-		st, err := store.OpenRedis(t.Context(), "redis://"+mr.Addr()+"/0", "")
+		st, err := redisstore.OpenRedis(t.Context(), "redis://"+mr.Addr()+"/0", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,8 +116,8 @@ func TestRedisOutageAnswers503(t *testing.T) {
 // offset and the profile instead of resetting them.
 func TestFileStoreKeepsStateAcrossRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
-	open := func() (string, *store.File) {
-		st, err := store.OpenFile(path, store.Limits{})
+	open := func() (string, *filestore.File) {
+		st, err := filestore.OpenFile(path, store.Limits{})
 		if err != nil {
 			t.Fatal(err)
 		}

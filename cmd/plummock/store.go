@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/filestore"
+	"github.com/plummock/plummock/mockserver/store/redisstore"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -49,18 +52,20 @@ func openStore(ctx context.Context, spec string, limits store.Limits, log *slog.
 	}
 	switch kind {
 	case "file":
-		f, err := store.OpenFile(strings.TrimPrefix(spec, "file:"), limits)
+		f, err := filestore.OpenFile(strings.TrimPrefix(spec, "file:"), limits)
 		if err != nil {
 			return nil, nil, err
 		}
+		f.SetFailLog(store.NewFailLog(log, time.Now))
 		log.Info("store: file", "path", strings.TrimPrefix(spec, "file:"))
 		return f, f.Close, nil
 	case "redis":
 		redis.SetLogger(redisLogger{log}) // go-redis logs through one process-wide logger
-		r, err := store.OpenRedis(ctx, spec, "")
+		r, err := redisstore.OpenRedis(ctx, spec, "")
 		if err != nil {
 			return nil, nil, err
 		}
+		r.SetFailLog(store.NewFailLog(log, time.Now))
 		log.Info("store: redis")
 		return r, r.Close, nil
 	}
@@ -68,7 +73,7 @@ func openStore(ctx context.Context, spec string, limits store.Limits, log *slog.
 }
 
 // redisLogger sends go-redis's own messages (reconnects, pool errors) to the mock's log at
-// debug level: the mock already logs the failures that matter, once per request.
+// debug level: the store already logs the failures that matter (rate-limited).
 type redisLogger struct{ log *slog.Logger }
 
 func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {

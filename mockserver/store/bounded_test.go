@@ -40,10 +40,10 @@ func TestMaxTokensIsNeverExceeded(t *testing.T) {
 		}
 	}
 	// The newest family survived eviction (the oldest go first).
-	if _, err := m.Refresh(context.Background(), "f999-r0"); err != nil {
+	if _, err := m.LookupRefresh(context.Background(), "f999-r0"); err != nil {
 		t.Errorf("newest family evicted: %v", err)
 	}
-	if _, err := m.Refresh(context.Background(), "f0-r0"); err != ErrNotFound {
+	if _, err := m.LookupRefresh(context.Background(), "f0-r0"); err != ErrNotFound {
 		t.Errorf("oldest family kept: %v", err)
 	}
 }
@@ -87,10 +87,10 @@ func TestFixtureTokensSurviveEviction(t *testing.T) {
 		g.Subject = fmt.Sprintf("user%d@demo.example", i)
 		issue(t, m, pair(g, fmt.Sprintf("f%d", i), 0), IssueOptions{})
 	}
-	if _, err := m.Access(context.Background(), "static:fixture"); err != nil {
+	if _, err := m.LookupAccess(context.Background(), "static:fixture"); err != nil {
 		t.Errorf("fixture access token evicted: %v", err)
 	}
-	if _, err := m.Refresh(context.Background(), "fixture-refresh"); err != nil {
+	if _, err := m.LookupRefresh(context.Background(), "fixture-refresh"); err != nil {
 		t.Errorf("fixture refresh token evicted: %v", err)
 	}
 	if st := stats(t, m); st.RefreshTokens+st.AccessTokens > 100 {
@@ -127,7 +127,7 @@ func TestStateIsBoundedBySubjectsNotIssues(t *testing.T) {
 			if s, err := m.CheckAccess(context.Background(), last[u].claim); err != nil || !s.Revoked.Alive() || s.RefreshExpiry.IsZero() {
 				t.Errorf("user %d's latest access token: %+v, %v", u, s, err)
 			}
-			if _, err := m.Refresh(context.Background(), first[u].refresh); err != ErrNotFound {
+			if _, err := m.LookupRefresh(context.Background(), first[u].refresh); err != ErrNotFound {
 				t.Errorf("user %d's first refresh token still stored: %v", u, err)
 			}
 		}

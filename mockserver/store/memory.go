@@ -178,7 +178,7 @@ func (m *Memory) Issue(_ context.Context, p Pair, opts IssueOptions) (Issued, er
 	var ev uint64
 	if opts.SupersedeAccess {
 		ev = m.next()
-		ev = m.addMark(sub, false, mark{Below: ev, Event: ev, Why: why})
+		ev = m.addMark(sub, false, Mark{Below: ev, Event: ev, Why: why})
 	}
 	f := m.addFamily(p.Refresh.Family, p.Refresh.Grant, now)
 	if opts.KeepTombstone {
@@ -222,7 +222,7 @@ func (m *Memory) Rotate(_ context.Context, r Rotation) (RefreshToken, Issued, er
 }
 
 // CheckRotation is the whole rule for whether a presented refresh token may rotate; every store
-// applies it, so they cannot disagree.
+// applies it inside its atomic step, so they cannot disagree.
 func CheckRotation(old RefreshToken, r Rotation) error {
 	switch {
 	case old.Grant.ClientID != r.ClientID:
@@ -233,14 +233,22 @@ func CheckRotation(old RefreshToken, r Rotation) error {
 		return ErrRevoked
 	case !r.Now.Before(old.ExpiresAt):
 		return ErrExpired
-	case !old.UsedAt.IsZero() && r.Now.Sub(old.UsedAt) >= r.Grace:
+	case !old.UsedAt.IsZero() && !InGrace(old.UsedAt, r.Now, r.Grace):
 		return ErrUsed
 	}
 	return nil
 }
 
-// Refresh implements Store.
-func (m *Memory) Refresh(_ context.Context, hash string) (RefreshToken, error) {
+// InGrace reports whether a token first used at used may rotate again at now. "Used" is a fact
+// of the token, not a distance in time: without a grace it never rotates again, and with one only
+// while used <= now < used+grace, so a clock moved back before the use (or a request whose time
+// was taken before the use committed) sees the token used.
+func InGrace(used, now time.Time, grace time.Duration) bool {
+	return grace > 0 && !now.Before(used) && now.Before(used.Add(grace))
+}
+
+// LookupRefresh implements Store.
+func (m *Memory) LookupRefresh(_ context.Context, hash string) (RefreshToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if r, ok := m.st.Refresh[hash]; ok {
@@ -249,8 +257,8 @@ func (m *Memory) Refresh(_ context.Context, hash string) (RefreshToken, error) {
 	return RefreshToken{}, ErrNotFound
 }
 
-// Access implements Store.
-func (m *Memory) Access(_ context.Context, id string) (AccessToken, error) {
+// LookupAccess implements Store.
+func (m *Memory) LookupAccess(_ context.Context, id string) (AccessToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if a, ok := m.st.Static[id]; ok {

@@ -2,9 +2,9 @@ package store
 
 import "encoding/json"
 
-// snapshot returns a deep copy of the state (through JSON, the form the file store logs it in)
-// and its size in entries, for the file store's compaction.
-func (m *Memory) snapshot() (memState, int, error) {
+// Snapshot returns the whole state as JSON and its size in entries, for the file store's
+// compaction (Restore reads it back).
+func (m *Memory) Snapshot() (json.RawMessage, int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var st memState
@@ -13,17 +13,21 @@ func (m *Memory) snapshot() (memState, int, error) {
 		err = json.Unmarshal(b, &st)
 	}
 	if err != nil {
-		return memState{}, 0, err
+		return nil, 0, err
 	}
 	size := len(st.Refresh) + len(st.Static)
 	for _, sub := range st.Subjects {
 		size += len(sub.Recent) + len(sub.TokenMarks) + len(sub.FamilyMarks) + len(sub.Revoked)
 	}
-	return st, size, nil
+	return b, size, nil
 }
 
-// restore replaces the state with st (from a snapshot).
-func (m *Memory) restore(st memState) {
+// Restore replaces the state with a Snapshot.
+func (m *Memory) Restore(snapshot []byte) error {
+	var st memState
+	if err := json.Unmarshal(snapshot, &st); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.clear()
@@ -40,4 +44,5 @@ func (m *Memory) restore(st memState) {
 	for k, v := range st.Subjects {
 		m.st.Subjects[k] = v
 	}
+	return nil
 }

@@ -18,10 +18,10 @@ type subject struct {
 	Tombs []string `json:"tombs,omitempty"`
 	// TokenMarks kill the tokens issued before them; FamilyMarks the families created before
 	// them. Each list rises in Below, so dropping its oldest entry kills nothing less.
-	TokenMarks  []mark `json:"token_marks,omitempty"`
-	FamilyMarks []mark `json:"family_marks,omitempty"`
+	TokenMarks  []Mark `json:"token_marks,omitempty"`
+	FamilyMarks []Mark `json:"family_marks,omitempty"`
 	// Revoked are families revoked whole (a refresh token's reuse), oldest first.
-	Revoked []revokedFamily `json:"revoked,omitempty"`
+	Revoked []RevokedFamily `json:"revoked,omitempty"`
 	// LastEvent is the position of the subject's latest revocation: a new mark merges into the
 	// previous one only when nothing else was revoked in between, so reasons stay exact.
 	LastEvent uint64 `json:"last_event,omitempty"`
@@ -35,15 +35,15 @@ type recent struct {
 	Exp  time.Time `json:"exp"`  // its latest access token's expiry
 }
 
-// mark is a watermark: positions below Below are revoked, for Why, since position Event.
-type mark struct {
+// Mark is a watermark: positions below Below are revoked, for Why, since position Event.
+type Mark struct {
 	Below uint64     `json:"below"`
 	Event uint64     `json:"event"`
 	Why   Revocation `json:"why"`
 }
 
-// revokedFamily is a family revoked whole, remembered until its tokens have all expired.
-type revokedFamily struct {
+// RevokedFamily is a family revoked whole, remembered until its tokens have all expired.
+type RevokedFamily struct {
 	ID    string     `json:"id"`
 	Seq   uint64     `json:"seq"`
 	Event uint64     `json:"event"`
@@ -103,7 +103,7 @@ func (sub *subject) revocation(seq, fseq uint64, fam string, offline bool) Revoc
 // addMark records a watermark; one with the same reason as the previous, with nothing revoked
 // in between, just raises it (E1's supersession adds one per call). It returns the event the
 // watermark is recorded under: a merged one keeps its first.
-func (m *Memory) addMark(sub *subject, byFamily bool, mk mark) uint64 {
+func (m *Memory) addMark(sub *subject, byFamily bool, mk Mark) uint64 {
 	list := &sub.TokenMarks
 	if byFamily {
 		list = &sub.FamilyMarks
@@ -206,7 +206,7 @@ func (m *Memory) capFamilies(sub *subject, max int, now time.Time, ev uint64) {
 	if ev == 0 {
 		ev = m.next()
 	}
-	m.addMark(sub, true, mark{Below: cut, Event: ev, Why: why})
+	m.addMark(sub, true, Mark{Below: cut, Event: ev, Why: why})
 }
 
 // revokeFamily kills a whole family (a refresh token's reuse): its refresh tokens, and its
@@ -231,7 +231,7 @@ func (m *Memory) revokeFamily(id string, why Revocation) {
 		}
 	}
 	ev := m.next()
-	sub.Revoked = append(sub.Revoked, revokedFamily{ID: id, Seq: f.Seq, Event: ev, Why: why, Until: until})
+	sub.Revoked = append(sub.Revoked, RevokedFamily{ID: id, Seq: f.Seq, Event: ev, Why: why, Until: until})
 	sub.LastEvent = ev
 	if len(sub.Revoked) > m.limits.RevokedFamilies {
 		m.foldOldestRevoked(sub)
@@ -245,7 +245,7 @@ func (m *Memory) foldOldestRevoked(sub *subject) {
 	oldest := sub.Revoked[0]
 	sub.Revoked = append(sub.Revoked[:0], sub.Revoked[1:]...)
 	m.killRefresh(sub, func(f *family) bool { return f.Seq <= oldest.Seq }, oldest.Why)
-	m.addMark(sub, true, mark{Below: oldest.Seq + 1, Event: oldest.Event, Why: oldest.Why})
+	m.addMark(sub, true, Mark{Below: oldest.Seq + 1, Event: oldest.Event, Why: oldest.Why})
 }
 
 func later(a, b time.Time) time.Time {
@@ -277,7 +277,7 @@ func (m *Memory) Revoke(_ context.Context, f Filter, why Revocation) (int, error
 		}
 		n += m.killRefresh(sub, func(*family) bool { return true }, why)
 		ev := m.next()
-		m.addMark(sub, false, mark{Below: ev, Event: ev, Why: why})
+		m.addMark(sub, false, Mark{Below: ev, Event: ev, Why: why})
 	}
 	for _, a := range m.st.Static {
 		if matches(a.Grant, f) && a.Revoked.Alive() {
@@ -290,4 +290,12 @@ func (m *Memory) Revoke(_ context.Context, f Filter, why Revocation) (int, error
 
 func matches(g Grant, f Filter) bool {
 	return g.CompanyID == f.CompanyID && (f.Subject == "" || g.Subject == f.Subject) && (f.Kind == "" || g.Kind == f.Kind)
+}
+
+// SubjectRevocation is the revocation covering a token at position seq of family fam (created
+// at fseq), by the memory store's rule, given a subject's watermarks and revoked families as
+// another backend stored them (the Redis store's inspector reads them from its scripts' state).
+func SubjectRevocation(tokenMarks, familyMarks []Mark, revoked []RevokedFamily, seq, fseq uint64, fam string) Revocation {
+	sub := subject{TokenMarks: tokenMarks, FamilyMarks: familyMarks, Revoked: revoked}
+	return sub.revocation(seq, fseq, fam, false)
 }

@@ -67,7 +67,7 @@ func (m *Memory) pruneExpired(now time.Time) int {
 		sub.Recent = slices.DeleteFunc(sub.Recent, func(rc recent) bool {
 			return !now.Before(rc.Exp) && m.familyRefresh(rc.ID) == nil
 		})
-		sub.Revoked = slices.DeleteFunc(sub.Revoked, func(rf revokedFamily) bool { return !now.Before(rf.Until) })
+		sub.Revoked = slices.DeleteFunc(sub.Revoked, func(rf RevokedFamily) bool { return !now.Before(rf.Until) })
 		n += before - len(sub.Recent) - len(sub.Revoked)
 	}
 	return n

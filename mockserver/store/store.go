@@ -1,6 +1,10 @@
 // Package store keeps the mock's token state behind one interface whose operations are each
 // atomic, so the domain never needs a lock of its own: of N concurrent rotations of one refresh
 // token exactly one wins, and a reset leaves nothing of the old state alive.
+//
+// This package is the vocabulary (types, errors, interfaces, the rotation rule) and the memory
+// store. The persistent backends live in their own packages, filestore (bbolt) and redisstore
+// (Redis and Lua), which only the program that opens a store imports.
 package store
 
 import (
@@ -155,10 +159,10 @@ type Store interface {
 	// Rotate checks the presented refresh token and replaces it with r.Next in one step; it
 	// returns the presented token and where the successor's access token was placed.
 	Rotate(ctx context.Context, r Rotation) (RefreshToken, Issued, error)
-	// Refresh reads a refresh token by hash (no state change).
-	Refresh(ctx context.Context, hash string) (RefreshToken, error)
-	// Access reads a fixture (static) access token by id.
-	Access(ctx context.Context, id string) (AccessToken, error)
+	// LookupRefresh reads a refresh token by hash; it changes nothing (Rotate is the refresh).
+	LookupRefresh(ctx context.Context, hash string) (RefreshToken, error)
+	// LookupAccess reads a fixture (static) access token by id; it changes nothing.
+	LookupAccess(ctx context.Context, id string) (AccessToken, error)
 	// CheckAccess says whether a signed access token is revoked, its family's live refresh
 	// expiry, and the generation's secret its MAC must verify with.
 	CheckAccess(ctx context.Context, c AccessClaim) (AccessState, error)

@@ -80,24 +80,26 @@ func (s *Service) Refresh(ctx context.Context, kind store.Kind, req RefreshReque
 	rot := store.Rotation{Hash: HashToken(req.RefreshToken), ClientID: req.ClientID, Kind: kind, Now: s.now()}
 	pol := s.Policy()
 	rot.Grace, rot.RevokeFamilyOnReuse = time.Duration(pol.RefreshGrace), pol.RevokeFamilyOnReuse
-	old, err := s.store.Refresh(ctx, rot.Hash)
+	old, err := s.store.LookupRefresh(ctx, rot.Hash)
 	if errors.Is(err, store.ErrNotFound) && s.adoptOffline(ctx, req.RefreshToken) == nil {
-		old, err = s.store.Refresh(ctx, rot.Hash)
+		old, err = s.store.LookupRefresh(ctx, rot.Hash)
 	}
 	rot.Kind = s.rotationKind(kind, old)
 	if err == nil {
 		err = s.blocks.check(old.Grant.CompanyID, userOf(old.Grant))
 	}
-	if err == nil {
-		err = store.CheckRotation(old, rot) // fail fast, before the store's atomic step
-	}
-	if err != nil && !(errors.Is(err, store.ErrUsed) && rot.RevokeFamilyOnReuse) {
+	if err != nil {
 		return TokenSet{}, grantError(old, err)
 	}
+	// The rotation rule runs once, in the store's atomic step: a verdict drawn from the read
+	// above could be stale by the time the step runs.
 	next, refresh := s.newPair(old.Grant, old.Family, rot.Now, s.refreshExpiry(old, rot.Now))
 	rot.Next = next
-	_, at, err := s.store.Rotate(ctx, rot)
+	judged, at, err := s.store.Rotate(ctx, rot)
 	if err != nil {
+		if judged.Hash != "" {
+			old = judged // as the step found it: e.g. revoked since the read
+		}
 		return TokenSet{}, grantError(old, err)
 	}
 	return s.sign(next, refresh, at)

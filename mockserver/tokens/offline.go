@@ -131,7 +131,7 @@ func (s *Service) adoptOffline(ctx context.Context, raw string) error {
 	}
 	s.adopt.Lock()
 	defer s.adopt.Unlock()
-	if _, err := s.store.Refresh(ctx, HashToken(raw)); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.store.LookupRefresh(ctx, HashToken(raw)); !errors.Is(err, store.ErrNotFound) {
 		return err // already adopted (or the store failed)
 	}
 	family := "offline-" + c.AccessID

@@ -83,6 +83,25 @@ func (s *Service) Reset(ctx context.Context, set *fixtures.Set) error {
 	return nil
 }
 
+// Reseed seeds a store that lost its state with set, unless another replica or request has
+// seeded it already (store.Reseeder); it reports whether this call did. A store that cannot
+// tell is reset.
+func (s *Service) Reseed(ctx context.Context, set *fixtures.Set) (bool, error) {
+	r, ok := s.store.(store.Reseeder)
+	if !ok {
+		return true, s.Reset(ctx, set)
+	}
+	s.wholesale.Lock()
+	defer s.wholesale.Unlock()
+	seeded, err := r.ResetIfEmpty(ctx, set, s.seed(set))
+	if err != nil {
+		return false, fmt.Errorf("tokens: reseed: %w", err)
+	}
+	s.cache.clear()
+	s.ClearBlocks() // whoever seeded shares cleared blocks, as a reset does
+	return seeded, nil
+}
+
 // seed builds the fixture tokens as stored records.
 func (s *Service) seed(set *fixtures.Set) store.Seed {
 	now := s.now()

@@ -89,7 +89,7 @@ func (s *Service) lookup(ctx context.Context, bearer string) (Principal, error) 
 
 // static finds a fixture (non-JWT) access token's record.
 func (s *Service) static(ctx context.Context, bearer string) (Principal, error) {
-	rec, err := s.store.Access(ctx, staticID(bearer))
+	rec, err := s.store.LookupAccess(ctx, staticID(bearer))
 	if errors.Is(err, store.ErrNotFound) {
 		return Principal{}, badToken("%s: not a token this mock issued or a fixture access token", WhyUnknown)
 	}

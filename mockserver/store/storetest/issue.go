@@ -21,11 +21,11 @@ func testIssue(t *testing.T, newStore NewStore) {
 		t.Errorf("CheckAccess = %+v, want alive with refresh expiry %v", st, p.Refresh.ExpiresAt)
 	}
 	sameAccess(t, e.access("seed-access"), e.seed("seed").Access[0])
-	_, err := e.s.Access(e.ctx, p.Access.ID)
+	_, err := e.s.LookupAccess(e.ctx, p.Access.ID)
 	wantErr(t, "Access(an issued token)", err, store.ErrNotFound)
-	_, err = e.s.Refresh(e.ctx, "no-such-hash")
+	_, err = e.s.LookupRefresh(e.ctx, "no-such-hash")
 	wantErr(t, "Refresh(unknown)", err, store.ErrNotFound)
-	_, err = e.s.Access(e.ctx, "no-such-id")
+	_, err = e.s.LookupAccess(e.ctx, "no-such-id")
 	wantErr(t, "Access(unknown)", err, store.ErrNotFound)
 	next := e.issue(User("admin@demo.example"), T0, store.IssueOptions{})
 	if next.At.Seq <= p.At.Seq {

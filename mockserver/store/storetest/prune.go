@@ -23,9 +23,9 @@ func testPrune(t *testing.T, newStore NewStore) {
 	if err != nil || n != 3 {
 		t.Errorf("Prune = %d, %v; want 3", n, err)
 	}
-	_, err = e.s.Refresh(e.ctx, old.Refresh.Hash)
+	_, err = e.s.LookupRefresh(e.ctx, old.Refresh.Hash)
 	wantErr(t, "Refresh of a pruned token", err, store.ErrNotFound)
-	_, err = e.s.Access(e.ctx, "seed-access")
+	_, err = e.s.LookupAccess(e.ctx, "seed-access")
 	wantErr(t, "Access of a pruned token", err, store.ErrNotFound)
 	sameRefresh(t, e.refresh(young.Refresh.Hash), young.Refresh)
 	if st := e.stats(); st != (store.Stats{RefreshTokens: 2, Families: 2, Recent: 1}) {

@@ -24,10 +24,10 @@ func testReset(t *testing.T, newStore NewStore) {
 		t.Fatal(err)
 	}
 	for _, hash := range []string{old.Refresh.Hash, "one-refresh"} {
-		_, err := e.s.Refresh(e.ctx, hash)
+		_, err := e.s.LookupRefresh(e.ctx, hash)
 		wantErr(t, "Refresh of a pre-reset token", err, store.ErrNotFound)
 	}
-	_, err := e.s.Access(e.ctx, "one-access")
+	_, err := e.s.LookupAccess(e.ctx, "one-access")
 	wantErr(t, "Access of a pre-reset fixture token", err, store.ErrNotFound)
 	if st, err := e.s.CheckAccess(e.ctx, old.claim()); err != nil || st.Gen != "gen-two" {
 		t.Errorf("CheckAccess after the reset = %+v, %v; want the new generation", st, err)

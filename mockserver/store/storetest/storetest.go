@@ -35,6 +35,8 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Rotate", func(t *testing.T) { testRotate(t, newStore) })
 	t.Run("RotateReuse", func(t *testing.T) { testRotateReuse(t, newStore) })
 	t.Run("RotateConcurrent", func(t *testing.T) { testRotateConcurrent(t, newStore) })
+	t.Run("RotateClockBack", func(t *testing.T) { testRotateClockBack(t, newStore) })
+	t.Run("RotateRaceEachN", func(t *testing.T) { testRotateRaceEachN(t, newStore) })
 	t.Run("FamilyRefresh", func(t *testing.T) { testFamilyRefresh(t, newStore) })
 	t.Run("Revoke", func(t *testing.T) { testRevoke(t, newStore) })
 	t.Run("Prune", func(t *testing.T) { testPrune(t, newStore) })
@@ -166,7 +168,7 @@ func (e *env) check(p Placed) store.AccessState {
 
 func (e *env) refresh(hash string) store.RefreshToken {
 	e.t.Helper()
-	r, err := e.s.Refresh(e.ctx, hash)
+	r, err := e.s.LookupRefresh(e.ctx, hash)
 	if err != nil {
 		e.t.Fatalf("Refresh(%s): %v", hash, err)
 	}
@@ -175,7 +177,7 @@ func (e *env) refresh(hash string) store.RefreshToken {
 
 func (e *env) access(id string) store.AccessToken {
 	e.t.Helper()
-	a, err := e.s.Access(e.ctx, id)
+	a, err := e.s.LookupAccess(e.ctx, id)
 	if err != nil {
 		e.t.Fatalf("Access(%s): %v", id, err)
 	}

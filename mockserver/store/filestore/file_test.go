@@ -1,4 +1,4 @@
-package store_test
+package filestore_test
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 
 	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/filestore"
 	"github.com/plummock/plummock/mockserver/store/storetest"
 )
 
-func openFile(t *testing.T, path string, limits store.Limits) *store.File {
+func openFile(t *testing.T, path string, limits store.Limits) *filestore.File {
 	t.Helper()
-	f, err := store.OpenFile(path, limits)
+	f, err := filestore.OpenFile(path, limits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestFileCompaction(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "state.db")
 	f := openFile(t, path, store.Limits{})
-	store.SetCompactAt(f, 10)
+	filestore.SetCompactAt(f, 10)
 	seed := store.Seed{Refresh: []store.RefreshToken{{Hash: "seed", Family: "fs", Grant: storetest.Company("demo"),
 		IssuedAt: storetest.T0, ExpiresAt: storetest.T0.Add(60 * 24 * time.Hour)}}}
 	if err := f.Reset(ctx, fixtures.Demo(), seed); err != nil {
@@ -68,7 +69,7 @@ func TestFileCompaction(t *testing.T) {
 	if n, err := f.Prune(ctx, storetest.T0.Add(time.Hour)); err != nil || n != 40 {
 		t.Fatalf("Prune = %d, %v", n, err)
 	}
-	if n := store.LogEntries(f); n != 1 {
+	if n := filestore.LogEntries(f); n != 1 {
 		t.Errorf("log entries after compaction = %d, want 1", n)
 	}
 	_ = f.Close()
@@ -76,7 +77,7 @@ func TestFileCompaction(t *testing.T) {
 	if st, _ := g.Stats(ctx); st != (store.Stats{RefreshTokens: 1, Families: 1}) {
 		t.Errorf("Stats after reopen = %+v", st)
 	}
-	if r, err := g.Refresh(ctx, "seed"); err != nil || !r.ExpiresAt.Equal(seed.Refresh[0].ExpiresAt) {
+	if r, err := g.LookupRefresh(ctx, "seed"); err != nil || !r.ExpiresAt.Equal(seed.Refresh[0].ExpiresAt) {
 		t.Errorf("seed after reopen = %+v, %v", r, err)
 	}
 }
@@ -85,7 +86,7 @@ func TestFileCompaction(t *testing.T) {
 func TestFileSecondOpenFails(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	openFile(t, path, store.Limits{})
-	if _, err := store.OpenFile(path, store.Limits{}); err == nil {
+	if _, err := filestore.OpenFile(path, store.Limits{}); err == nil {
 		t.Fatal("second OpenFile of a locked file succeeded")
 	}
 }
@@ -95,16 +96,16 @@ type reopening struct {
 	t    *testing.T
 	path string
 	mu   sync.Mutex
-	f    *store.File
+	f    *filestore.File
 }
 
-func (r *reopening) cur() *store.File {
+func (r *reopening) cur() *filestore.File {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.f
 }
 
-func (r *reopening) fresh() *store.File {
+func (r *reopening) fresh() *filestore.File {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.f.Close(); err != nil {
@@ -129,11 +130,11 @@ func (r *reopening) Rotate(ctx context.Context, rot store.Rotation) (store.Refre
 func (r *reopening) CheckAccess(ctx context.Context, c store.AccessClaim) (store.AccessState, error) {
 	return r.fresh().CheckAccess(ctx, c)
 }
-func (r *reopening) Refresh(ctx context.Context, h string) (store.RefreshToken, error) {
-	return r.fresh().Refresh(ctx, h)
+func (r *reopening) LookupRefresh(ctx context.Context, h string) (store.RefreshToken, error) {
+	return r.fresh().LookupRefresh(ctx, h)
 }
-func (r *reopening) Access(ctx context.Context, id string) (store.AccessToken, error) {
-	return r.fresh().Access(ctx, id)
+func (r *reopening) LookupAccess(ctx context.Context, id string) (store.AccessToken, error) {
+	return r.fresh().LookupAccess(ctx, id)
 }
 func (r *reopening) FamilyRefresh(ctx context.Context, fam string) (store.RefreshToken, error) {
 	return r.fresh().FamilyRefresh(ctx, fam)
@@ -164,7 +165,7 @@ func TestFileOlderLayoutIsNotKept(t *testing.T) {
 	if err := f.Reset(t.Context(), fixtures.Demo(), store.Seed{}); err != nil {
 		t.Fatal(err)
 	}
-	store.RewriteFirstEntry(t, f, func(e map[string]any) { delete(e, "layout") })
+	filestore.RewriteFirstEntry(t, f, func(e map[string]any) { delete(e, "layout") })
 	if has, err := f.HasState(t.Context()); err != nil || has {
 		t.Errorf("HasState on an older layout = %v, %v; want false", has, err)
 	}

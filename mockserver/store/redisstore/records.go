@@ -1,8 +1,9 @@
-package store
+package redisstore
 
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/plummock/plummock/mockserver/store"
 	"strconv"
 	"time"
 
@@ -33,7 +34,7 @@ type redisRecord struct {
 // set back a little is not lost before the mock considers it dead.
 const redisTTLMargin = 24 * time.Hour
 
-func newRedisRecord(id string, fixed any, g Grant, family string, now, iat, exp, used time.Time, rev Revocation) (redisRecord, error) {
+func newRedisRecord(id string, fixed any, g store.Grant, family string, now, iat, exp, used time.Time, rev store.Revocation) (redisRecord, error) {
 	j, err := json.Marshal(fixed)
 	if err != nil {
 		return redisRecord{}, err
@@ -50,20 +51,20 @@ func newRedisRecord(id string, fixed any, g Grant, family string, now, iat, exp,
 	return r, nil
 }
 
-func refreshRecord(t RefreshToken, now time.Time) (redisRecord, error) {
+func refreshRecord(t store.RefreshToken, now time.Time) (redisRecord, error) {
 	fixed := t
-	fixed.UsedAt, fixed.Revoked = time.Time{}, Revocation{}
+	fixed.UsedAt, fixed.Revoked = time.Time{}, store.Revocation{}
 	return newRedisRecord(t.Hash, fixed, t.Grant, t.Family, now, t.IssuedAt, t.ExpiresAt, t.UsedAt, t.Revoked)
 }
 
-func accessRecord(t AccessToken, now time.Time) (redisRecord, error) {
+func accessRecord(t store.AccessToken, now time.Time) (redisRecord, error) {
 	fixed := t
-	fixed.Revoked = Revocation{}
+	fixed.Revoked = store.Revocation{}
 	return newRedisRecord(t.ID, fixed, t.Grant, t.Family, now, t.IssuedAt, t.ExpiresAt, time.Time{}, t.Revoked)
 }
 
 // revocationJSON is "" for a live token.
-func revocationJSON(r Revocation) (string, error) {
+func revocationJSON(r store.Revocation) (string, error) {
 	if r.Alive() {
 		return "", nil
 	}
@@ -73,20 +74,20 @@ func revocationJSON(r Revocation) (string, error) {
 
 // redisSubjectList names a subject's document. The company id is length-prefixed so no choice
 // of ids can make two subjects share a key.
-func redisSubjectList(g Grant) string {
+func redisSubjectList(g store.Grant) string {
 	return fmt.Sprintf("s:%s:%d:%s:%s", g.Kind, len(g.CompanyID), g.CompanyID, g.Subject)
 }
 
 // redisCompanySet names the set of a company's subject documents of one kind.
-func redisCompanySet(k Kind, company string) string { return fmt.Sprintf("c:%s:%s", k, company) }
+func redisCompanySet(k store.Kind, company string) string { return fmt.Sprintf("c:%s:%s", k, company) }
 
 // decodeRecord reads what lua/lib.lua's record() returns into a token of type T, whose fixed
 // part is JSON and whose mutable fields are set by set.
-func decodeRecord[T any](v any, set func(t *T, used time.Time, rev Revocation, family string)) (T, error) {
+func decodeRecord[T any](v any, set func(t *T, used time.Time, rev store.Revocation, family string)) (T, error) {
 	var t T
 	f, ok := v.([]any)
 	if !ok || len(f) != 4 || f[0] == nil {
-		return t, ErrNotFound
+		return t, store.ErrNotFound
 	}
 	j, used, rev, fam := str(f[0]), str(f[1]), str(f[2]), str(f[3])
 	if err := json.Unmarshal([]byte(j), &t); err != nil {
@@ -105,8 +106,8 @@ func decodeRecord[T any](v any, set func(t *T, used time.Time, rev Revocation, f
 }
 
 // decodeRevocation reads revocationJSON's form ("" for alive).
-func decodeRevocation(rev string) (Revocation, error) {
-	var why Revocation
+func decodeRevocation(rev string) (store.Revocation, error) {
+	var why store.Revocation
 	if rev != "" {
 		if err := json.Unmarshal([]byte(rev), &why); err != nil {
 			return why, fmt.Errorf("redis store: revocation: %w", err)
@@ -115,14 +116,14 @@ func decodeRevocation(rev string) (Revocation, error) {
 	return why, nil
 }
 
-func decodeRefresh(v any) (RefreshToken, error) {
-	return decodeRecord(v, func(t *RefreshToken, used time.Time, rev Revocation, fam string) {
+func decodeRefresh(v any) (store.RefreshToken, error) {
+	return decodeRecord(v, func(t *store.RefreshToken, used time.Time, rev store.Revocation, fam string) {
 		t.UsedAt, t.Revoked, t.Family = used, rev, fam
 	})
 }
 
-func decodeAccess(v any) (AccessToken, error) {
-	return decodeRecord(v, func(t *AccessToken, _ time.Time, rev Revocation, fam string) {
+func decodeAccess(v any) (store.AccessToken, error) {
+	return decodeRecord(v, func(t *store.AccessToken, _ time.Time, rev store.Revocation, fam string) {
 		t.Revoked, t.Family = rev, fam
 	})
 }
@@ -139,7 +140,7 @@ func decodeFixtures(raw string) (*fixtures.Set, error) {
 		return nil, fmt.Errorf("redis store: fixtures: %w", err)
 	}
 	if set == nil {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	return set, nil
 }

@@ -1,5 +1,8 @@
--- Reset: move to a new generation holding only the fixtures and the seed. Returns the old one.
+-- Reset: move to a new generation holding only the fixtures and the seed. Returns the old one;
+-- with q.if_empty, does nothing and returns nil if any reset left its mark (the store did not
+-- lose its state, or another replica has seeded it again already).
 local q = cjson.decode(ARGV[1])
+if q.if_empty and redis.call('EXISTS', P .. 'gen') == 1 then return false end
 local old = redis.call('GET', P .. 'gen') or '0'
 G = P .. redis.call('INCR', P .. 'gen') .. ':'
 redis.call('SET', P .. 'layout', q.layout)

@@ -1,7 +1,8 @@
-package store
+package filestore
 
 import (
 	"encoding/json"
+	"syscall"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -30,5 +31,18 @@ func RewriteFirstEntry(t *testing.T, f *File, edit func(map[string]any)) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// FailWrites makes every write of the file store whose value fail selects fail with
+// ENOSPC, as a full disk would; nil lets writes through again.
+func FailWrites(f *File, fail func(value []byte) bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.put = func(b *bolt.Bucket, k, v []byte) error {
+		if fail != nil && fail(v) {
+			return syscall.ENOSPC
+		}
+		return b.Put(k, v)
 	}
 }

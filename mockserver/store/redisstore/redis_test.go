@@ -1,22 +1,28 @@
-package store_test
+package redisstore_test
 
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/store"
+	"github.com/plummock/plummock/mockserver/store/redisstore"
 	"github.com/plummock/plummock/mockserver/store/redistest"
 	"github.com/plummock/plummock/mockserver/store/storetest"
 )
 
-// openRedis returns a Redis store on url, closed when the test ends.
-func openRedis(t *testing.T, url, prefix string) *store.Redis {
+// openRedis returns a Redis store on url, closed when the test ends. Its operations may take
+// up to 30 s: hundreds of scripts at once through miniredis under the race detector on a busy
+// machine can take more than the default second, and these tests check rules, not deadlines
+// (TestStalledRedisIsBoundedAndLoggedOnce checks the default).
+func openRedis(t *testing.T, url, prefix string) *redisstore.Redis {
 	t.Helper()
-	r, err := store.OpenRedis(t.Context(), url, prefix)
+	r, err := redisstore.Open(t.Context(), url, redisstore.Options{Prefix: prefix, OpTimeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,10 +54,10 @@ func TestRedisOutage(t *testing.T) {
 	}
 	mr.Close()
 	if _, err := r.Fixtures(ctx); !errors.Is(err, store.ErrUnavailable) {
-		t.Errorf("Fixtures with Redis down: err = %v, want ErrUnavailable", err)
+		t.Errorf("Fixtures with Redis down: err = %v, want store.ErrUnavailable", err)
 	}
 	if _, err := r.SharedVersions(ctx, "clock"); !errors.Is(err, store.ErrUnavailable) {
-		t.Errorf("SharedVersions with Redis down: err = %v, want ErrUnavailable", err)
+		t.Errorf("SharedVersions with Redis down: err = %v, want store.ErrUnavailable", err)
 	}
 	if err := mr.Restart(); err != nil {
 		t.Fatal(err)
@@ -133,5 +139,38 @@ func TestRedisPruneAfterTTLs(t *testing.T) {
 	}
 	if st.RefreshTokens != 0 || st.Families != 0 || st.Tombstones != 0 {
 		t.Errorf("after the TTLs and a prune: %+v, want no refresh token, family or tombstone left", st)
+	}
+}
+
+// TestRedisResetIfEmptySeedsOnce: of many concurrent seeds of an empty Redis exactly one
+// seeds; on a store that holds state none does.
+func TestRedisResetIfEmptySeedsOnce(t *testing.T) {
+	mr := miniredis.RunT(t)
+	r := openRedis(t, "redis://"+mr.Addr()+"/0", "")
+	ctx := t.Context()
+	if err := r.Reset(ctx, fixtures.Demo(), store.Seed{Gen: "g0"}); err != nil {
+		t.Fatal(err)
+	}
+	if seeded, err := r.ResetIfEmpty(ctx, fixtures.Demo(), store.Seed{Gen: "g1"}); err != nil || seeded {
+		t.Fatalf("ResetIfEmpty on a store with state = %v, %v; want false", seeded, err)
+	}
+	mr.FlushAll()
+	const n = 20
+	seeded := make([]bool, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			var err error
+			if seeded[i], err = r.ResetIfEmpty(ctx, fixtures.Demo(), store.Seed{Gen: fmt.Sprint("g", i)}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := slices.Index(seeded, true); got < 0 || slices.Contains(seeded[got+1:], true) {
+		t.Errorf("seeded = %v, want exactly one true", seeded)
+	}
+	if gen, _ := mr.Get("plummock:gen"); gen != "1" {
+		t.Errorf("generation after the seeds = %q, want 1 (one reset)", gen)
 	}
 }

@@ -1,10 +1,11 @@
-package store
+package filestore
 
 import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/plummock/plummock/mockserver/store"
 	"time"
 
 	"github.com/plummock/plummock/fixtures"
@@ -25,27 +26,26 @@ const (
 // logEntry is one state change as the file store's log keeps it: the method and its arguments.
 // Every argument carries its own time, so replaying the log reproduces the state exactly.
 type logEntry struct {
-	Op       string        `json:"op"`
-	Layout   int           `json:"layout,omitempty"` // on the first entry: stateLayout
-	Fixtures *fixtures.Set `json:"fixtures,omitempty"`
-	Seed     *Seed         `json:"seed,omitempty"`
-	Pair     *Pair         `json:"pair,omitempty"`
-	Issue    *IssueOptions `json:"issue,omitempty"`
-	Rotation *Rotation     `json:"rotation,omitempty"`
-	Filter   *Filter       `json:"filter,omitempty"`
-	Why      *Revocation   `json:"why,omitempty"`
-	Now      time.Time     `json:"now,omitzero"`
-	State    *memState     `json:"state,omitempty"`
+	Op       string              `json:"op"`
+	Layout   int                 `json:"layout,omitempty"` // on the first entry: store.StateLayout
+	Fixtures *fixtures.Set       `json:"fixtures,omitempty"`
+	Seed     *store.Seed         `json:"seed,omitempty"`
+	Pair     *store.Pair         `json:"pair,omitempty"`
+	Issue    *store.IssueOptions `json:"issue,omitempty"`
+	Rotation *store.Rotation     `json:"rotation,omitempty"`
+	Filter   *store.Filter       `json:"filter,omitempty"`
+	Why      *store.Revocation   `json:"why,omitempty"`
+	Now      time.Time           `json:"now,omitzero"`
+	State    json.RawMessage     `json:"state,omitempty"` // a store.Memory snapshot
 }
 
 // apply replays the entry on m.
-func (e logEntry) apply(ctx context.Context, m *Memory) error {
+func (e logEntry) apply(ctx context.Context, m *store.Memory) error {
 	switch {
 	case e.Op == opReset && e.Seed != nil:
 		return m.Reset(ctx, e.Fixtures, *e.Seed)
 	case e.Op == opSnapshot && e.State != nil:
-		m.restore(*e.State)
-		return nil
+		return m.Restore(e.State)
 	case e.Op == opIssue && e.Pair != nil && e.Issue != nil:
 		_, err := m.Issue(ctx, *e.Pair, *e.Issue)
 		return err
@@ -79,14 +79,14 @@ func (f *File) append(e logEntry) error {
 		if err != nil {
 			return err
 		}
-		return b.Put(seqKey(seq), data)
+		return f.put(b, seqKey(seq), data)
 	})
 	if err != nil {
 		return err
 	}
 	f.entries++
 	if e.Op == opReset || e.Op == opSnapshot {
-		f.entries = 1
+		f.entries, f.retryAt = 1, 0
 	}
 	return nil
 }
@@ -103,7 +103,7 @@ func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) 
 
 // replay rebuilds the memory state from the log.
 func (f *File) replay() error {
-	m := NewMemory(f.limits)
+	m := store.NewMemory(f.limits)
 	n := 0
 	err := f.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketLog()).ForEach(func(k, v []byte) error {
@@ -126,9 +126,9 @@ func (f *File) replay() error {
 // compact replaces a log that has grown much longer than the state with one snapshot entry,
 // so replay time stays proportional to what is stored.
 func (f *File) compact() error {
-	st, size, err := f.mem.Load().snapshot()
+	st, size, err := f.mem.Load().Snapshot()
 	if err != nil || f.entries < 2*size {
 		return err
 	}
-	return f.append(logEntry{Op: opSnapshot, Layout: stateLayout, State: &st})
+	return f.append(logEntry{Op: opSnapshot, Layout: store.StateLayout, State: st})
 }

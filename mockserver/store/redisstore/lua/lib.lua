@@ -2,8 +2,8 @@
 -- All state of one reset lives under PREFIX..GEN..':' and a reset moves to a new generation,
 -- so no key of the old state is read again. Times are fixed-width strings (seconds.nanos),
 -- so string order is time order; TTLs are integer milliseconds sent as strings. The rules are
--- the memory store's (memory.go, memory_subject.go, prune.go), line for line; L, the limits, is
--- prepended by redis.go from the Go defaults.
+-- the memory store's (package store: memory.go, memory_subject.go, prune.go), line for line; L,
+-- the limits, is prepended by redis.go from the Go defaults.
 local P = KEYS[1]
 local G = P .. (redis.call('GET', P .. 'gen') or '0') .. ':'
 

@@ -15,7 +15,7 @@ elseif v[3] ~= '' then
   outcome = 'revoked'
 elseif not (q.now < v[4]) then
   outcome = 'expired'
-elseif v[5] ~= '' and v[5] <= q.cut then -- used, and now - used >= grace
+elseif v[5] ~= '' and not (q.grace and q.cut < v[5] and v[5] <= q.now) then -- used, not InGrace
   outcome = 'used'
   if q.reuse then
     local s = loadSubOfFamily(v[6])

@@ -1,10 +1,11 @@
-package store
+package redisstore
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/plummock/plummock/mockserver/store"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,26 +13,26 @@ import (
 
 // Inspect implements Inspector: a company's families ("" is not supported: a company is
 // named), oldest first, and its subjects' watermarks, as lua/inspect.lua reads them.
-func (r *Redis) Inspect(ctx context.Context, companyID string) (Inspection, error) {
-	arg, err := payload(map[string]any{"css": []string{redisCompanySet(KindUser, companyID), redisCompanySet(KindCompany, companyID)}})
+func (r *Redis) Inspect(ctx context.Context, companyID string) (store.Inspection, error) {
+	arg, err := payload(map[string]any{"css": []string{redisCompanySet(store.KindUser, companyID), redisCompanySet(store.KindCompany, companyID)}})
 	if err != nil {
-		return Inspection{}, err
+		return store.Inspection{}, err
 	}
 	v, err := r.run(ctx, "inspect", arg)
 	if err != nil {
-		return Inspection{}, err
+		return store.Inspection{}, err
 	}
 	reply, _ := v.([]any)
 	if len(reply) != 2 {
-		return Inspection{}, errors.New("redis store: inspect: unexpected reply")
+		return store.Inspection{}, errors.New("redis store: inspect: unexpected reply")
 	}
-	out := Inspection{Families: []Family{}, Watermarks: []Watermark{}}
-	byID, order := map[string]*Family{}, map[string]uint64{}
+	out := store.Inspection{Families: []store.Family{}, Watermarks: []store.Watermark{}}
+	byID, order := map[string]*store.Family{}, map[string]uint64{}
 	rows, _ := reply[1].([]any)
 	for _, row := range rows {
 		f, seq, err := decodeFamily(row)
 		if err != nil {
-			return Inspection{}, err
+			return store.Inspection{}, err
 		}
 		byID[f.ID], order[f.ID] = &f, seq
 	}
@@ -39,7 +40,7 @@ func (r *Redis) Inspect(ctx context.Context, companyID string) (Inspection, erro
 	for _, raw := range subs {
 		sub, err := decodeLuaSubject(str(raw))
 		if err != nil {
-			return Inspection{}, err
+			return store.Inspection{}, err
 		}
 		out.Watermarks = append(out.Watermarks, sub.inspect(byID, order)...)
 	}
@@ -53,34 +54,34 @@ func (r *Redis) Inspect(ctx context.Context, companyID string) (Inspection, erro
 
 // decodeFamily reads one family row of lua/inspect.lua: {id, position, created, refresh
 // records, fixture access records}; records Redis dropped by TTL are left out.
-func decodeFamily(row any) (Family, uint64, error) {
+func decodeFamily(row any) (store.Family, uint64, error) {
 	cols, _ := row.([]any)
 	if len(cols) != 5 {
-		return Family{}, 0, errors.New("redis store: inspect: unexpected family")
+		return store.Family{}, 0, errors.New("redis store: inspect: unexpected family")
 	}
 	seq, _ := strconv.ParseUint(str(cols[1]), 10, 64)
 	created, err := parseTimeKey(str(cols[2]))
 	if err != nil {
-		return Family{}, 0, err
+		return store.Family{}, 0, err
 	}
-	f := Family{ID: str(cols[0]), Created: created, Refresh: []RefreshToken{}, Access: []AccessToken{}}
+	f := store.Family{ID: str(cols[0]), Created: created, Refresh: []store.RefreshToken{}, Access: []store.AccessToken{}}
 	refresh, _ := cols[3].([]any)
 	for _, rec := range refresh {
 		t, err := decodeRefresh(rec)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) {
 			continue
 		} else if err != nil {
-			return Family{}, 0, err
+			return store.Family{}, 0, err
 		}
 		f.Refresh, f.Grant = append(f.Refresh, t), t.Grant
 	}
 	access, _ := cols[4].([]any)
 	for _, rec := range access {
 		t, err := decodeAccess(rec)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) {
 			continue
 		} else if err != nil {
-			return Family{}, 0, err
+			return store.Family{}, 0, err
 		}
 		f.Access, f.Grant = append(f.Access, t), t.Grant
 	}
@@ -89,9 +90,9 @@ func decodeFamily(row any) (Family, uint64, error) {
 
 // luaSubject is lua/lib.lua's subject document.
 type luaSubject struct {
-	Kind    Kind   `json:"kind"`
-	Company string `json:"company"`
-	Subject string `json:"subject"`
+	Kind    store.Kind `json:"kind"`
+	Company string     `json:"company"`
+	Subject string     `json:"subject"`
 	Recent  []struct {
 		ID   string `json:"id"`
 		Seq  uint64 `json:"seq"`
@@ -127,35 +128,36 @@ func decodeLuaSubject(raw string) (*luaSubject, error) {
 
 // inspect notes the subject's remembered families in byID (adding those that hold no stored
 // token) and returns its watermarks.
-func (s *luaSubject) inspect(byID map[string]*Family, order map[string]uint64) []Watermark {
-	g := Grant{Kind: s.Kind, CompanyID: s.Company, Subject: s.Subject}
-	mem := subject{Grant: g}
-	var out []Watermark
+func (s *luaSubject) inspect(byID map[string]*store.Family, order map[string]uint64) []store.Watermark {
+	g := store.Grant{Kind: s.Kind, CompanyID: s.Company, Subject: s.Subject}
+	var tmarks, fmarks []store.Mark
+	var revoked []store.RevokedFamily
+	var out []store.Watermark
 	for _, list := range []struct {
 		marks []luaMark
-		into  *[]mark
+		into  *[]store.Mark
 		scope string
-	}{{s.TMarks, &mem.TokenMarks, "tokens"}, {s.FMarks, &mem.FamilyMarks, "families"}} {
+	}{{s.TMarks, &tmarks, "tokens"}, {s.FMarks, &fmarks, "families"}} {
 		for _, m := range list.marks {
 			why, _ := decodeRevocation(m.Why)
-			*list.into = append(*list.into, mark{Below: m.Below, Event: m.Event, Why: why})
-			out = append(out, Watermark{Grant: g, Scope: list.scope, Why: why})
+			*list.into = append(*list.into, store.Mark{Below: m.Below, Event: m.Event, Why: why})
+			out = append(out, store.Watermark{Grant: g, Scope: list.scope, Why: why})
 		}
 	}
 	for _, rf := range s.Revoked {
 		why, _ := decodeRevocation(rf.Why)
 		until, _ := parseTimeKey(rf.Until)
-		mem.Revoked = append(mem.Revoked, revokedFamily{ID: rf.ID, Seq: rf.Seq, Event: rf.Event, Why: why})
-		out = append(out, Watermark{Grant: g, Scope: "family", Family: rf.ID, Why: why, Until: until})
+		revoked = append(revoked, store.RevokedFamily{ID: rf.ID, Seq: rf.Seq, Event: rf.Event, Why: why})
+		out = append(out, store.Watermark{Grant: g, Scope: "family", Family: rf.ID, Why: why, Until: until})
 	}
 	for _, rc := range s.Recent {
 		fam := byID[rc.ID]
 		if fam == nil {
-			fam = &Family{ID: rc.ID, Grant: g, Refresh: []RefreshToken{}, Access: []AccessToken{}}
+			fam = &store.Family{ID: rc.ID, Grant: g, Refresh: []store.RefreshToken{}, Access: []store.AccessToken{}}
 			byID[rc.ID], order[rc.ID] = fam, rc.Seq
 		}
 		fam.AccessExpiry, _ = parseTimeKey(rc.Exp)
-		fam.AccessRevoked = mem.revocation(rc.Last, rc.Seq, rc.ID, false)
+		fam.AccessRevoked = store.SubjectRevocation(tmarks, fmarks, revoked, rc.Last, rc.Seq, rc.ID)
 	}
 	return out
 }

@@ -1,10 +1,14 @@
-package store
+// Package redisstore is the token store replicas share (--store redis://…): every operation is
+// one Lua script applying the memory store's rules atomically. Only the program that opens
+// stores imports it, so the domain and the HTTP layer do not link go-redis.
+package redisstore
 
 import (
 	"context"
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/plummock/plummock/mockserver/store"
 	"net/url"
 	"strconv"
 	"strings"
@@ -30,6 +34,8 @@ type Redis struct {
 	every   int64        // prune after this many writes
 	writes  atomic.Int64 // writes since the last prune, by this replica
 	cache   fixturesCache
+	fails   *store.FailLog
+	timeout time.Duration // each operation's deadline
 }
 
 //go:embed lua/*.lua
@@ -44,30 +50,52 @@ func redisScripts() []string {
 // limits, so both stores keep the same bounds.
 func luaLimits() string {
 	return fmt.Sprintf("local L = { tombs = %d, recent = %d, revoked = %d, marks = %d }\n",
-		DefaultTombstones, DefaultRecentFamilies, DefaultRevokedFamilies, DefaultWatermarks)
+		store.DefaultTombstones, store.DefaultRecentFamilies, store.DefaultRevokedFamilies, store.DefaultWatermarks)
 }
 
-// Timeouts that make a dead Redis a quick 503 instead of a hung request.
-const (
-	redisDialTimeout = 2 * time.Second
-	redisIOTimeout   = 2 * time.Second
-)
+// DefaultOpTimeout bounds each operation, retries included, so a dead or stalled Redis is a 503
+// within about a second instead of a hung request: a stalled command is not sent again (a
+// context deadline is never retried), while a connection a restart broke is retried once on a
+// fresh one. A real Redis runs any of the store's scripts in well under a millisecond.
+const DefaultOpTimeout = time.Second
 
 // DefaultRedisPrefix is where plummock's keys live in the Redis database.
 const DefaultRedisPrefix = "plummock:"
 
+// Options tune a Redis store; the zero value is the default.
+type Options struct {
+	Prefix string // where the keys live (DefaultRedisPrefix if empty)
+	// OpTimeout bounds each operation (DefaultOpTimeout if zero). Tests that drive hundreds of
+	// scripts at once through an emulated Redis under the race detector raise it.
+	OpTimeout time.Duration
+}
+
 // OpenRedis connects to rawURL (redis://[user:pass@]HOST:PORT/DB) and checks that Redis
 // answers. Keys are prefixed with prefix (DefaultRedisPrefix if empty).
 func OpenRedis(ctx context.Context, rawURL, prefix string) (*Redis, error) {
+	return Open(ctx, rawURL, Options{Prefix: prefix})
+}
+
+// Open is OpenRedis with options.
+func Open(ctx context.Context, rawURL string, o Options) (*Redis, error) {
 	opts, err := redis.ParseURL(rawURL)
 	if err != nil {
 		// url.Parse's own message quotes the whole URL, password included: name only the field.
 		return nil, fmt.Errorf("redis store %s: not a valid redis:// URL", redactURL(rawURL))
 	}
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisDialTimeout, redisIOTimeout, redisIOTimeout
-	opts.MaxRetries = 1
+	if o.OpTimeout <= 0 {
+		o.OpTimeout = DefaultOpTimeout
+	}
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = o.OpTimeout, o.OpTimeout, o.OpTimeout
+	opts.PoolTimeout, opts.ContextTimeoutEnabled = o.OpTimeout, true
+	opts.MaxRetries, opts.DialerRetries = 1, 1
 	opts.Protocol = 2
-	return newRedis(ctx, redis.NewClient(opts), prefix, rawURL)
+	r, err := newRedis(ctx, redis.NewClient(opts), o.Prefix, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	r.timeout = o.OpTimeout
+	return r, nil
 }
 
 func newRedis(ctx context.Context, c *redis.Client, prefix, name string) (*Redis, error) {
@@ -78,7 +106,7 @@ func newRedis(ctx context.Context, c *redis.Client, prefix, name string) (*Redis
 	if err != nil {
 		return nil, err
 	}
-	r := &Redis{client: c, prefix: prefix, scripts: map[string]*redis.Script{}, every: DefaultPruneEvery}
+	r := &Redis{client: c, prefix: prefix, scripts: map[string]*redis.Script{}, every: store.DefaultPruneEvery}
 	for _, name := range redisScripts() {
 		body, err := luaFiles.ReadFile("lua/" + name + ".lua")
 		if err != nil {
@@ -108,6 +136,24 @@ func redactURL(raw string) string {
 // Close closes the connection pool.
 func (r *Redis) Close() error { return r.client.Close() }
 
+// SetFailLog makes the store log its failures to reach Redis (rate-limited) to l; call it
+// before use.
+func (r *Redis) SetFailLog(l *store.FailLog) { r.fails = l }
+
+// bounded is ctx with the deadline of one operation.
+func (r *Redis) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, r.timeout)
+}
+
+// failed is redisErr, logging a failure to reach Redis.
+func (r *Redis) failed(err error) error {
+	err = redisErr(err)
+	if errors.Is(err, store.ErrUnavailable) {
+		r.fails.Fail("redis unavailable", err)
+	}
+	return err
+}
+
 // redisErr marks a failure to reach Redis as ErrUnavailable (the mock answers 503 and recovers
 // when Redis returns); an error Redis itself answered is a bug, left as it is.
 func redisErr(err error) error {
@@ -115,7 +161,7 @@ func redisErr(err error) error {
 	if err == nil || errors.As(err, &reply) && !transientReply(reply.Error()) {
 		return err
 	}
-	return fmt.Errorf("redis store: %w: %w", ErrUnavailable, err)
+	return fmt.Errorf("redis store: %w: %w", store.ErrUnavailable, err)
 }
 
 // transientReply is a Redis error reply that means "not now" rather than "wrong".
@@ -130,23 +176,27 @@ func transientReply(msg string) bool {
 
 // run runs a script with the key prefix as KEYS[1].
 func (r *Redis) run(ctx context.Context, name string, args ...any) (any, error) {
+	ctx, cancel := r.bounded(ctx)
+	defer cancel()
 	v, err := r.scripts[name].Run(ctx, r.client, []string{r.prefix}, args...).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, redisErr(fmt.Errorf("%s: %w", name, err))
+		return nil, r.failed(fmt.Errorf("%s: %w", name, err))
 	}
 	return v, nil
 }
 
 // HasState implements Persistent: some mock of this layout has reset this database before.
 func (r *Redis) HasState(ctx context.Context) (bool, error) {
+	ctx, cancel := r.bounded(ctx)
+	defer cancel()
 	v, err := r.client.MGet(ctx, r.prefix+"gen", r.prefix+"layout").Result()
 	if err != nil {
-		return false, redisErr(err)
+		return false, r.failed(err)
 	}
-	return v[0] != nil && str(v[1]) == strconv.Itoa(stateLayout), nil
+	return v[0] != nil && str(v[1]) == strconv.Itoa(store.StateLayout), nil
 }
 
 // fixturesCache keeps the decoded fixture set while its JSON is unchanged, so a request does

@@ -1,4 +1,4 @@
-package store
+package redisstore
 
 import (
 	"context"
@@ -14,9 +14,11 @@ func (r *Redis) sharedVersion(name string) string { return r.prefix + "shared-ve
 
 // LoadShared implements Shared.
 func (r *Redis) LoadShared(ctx context.Context, name string) ([]byte, uint64, error) {
+	ctx, cancel := r.bounded(ctx)
+	defer cancel()
 	v, err := r.client.MGet(ctx, r.sharedDoc(name), r.sharedVersion(name)).Result()
 	if err != nil {
-		return nil, 0, redisErr(err)
+		return nil, 0, r.failed(err)
 	}
 	ver, err := parseVersion(v[1])
 	if err != nil || v[0] == nil {
@@ -28,9 +30,11 @@ func (r *Redis) LoadShared(ctx context.Context, name string) ([]byte, uint64, er
 // SaveShared implements Shared: the document and its new version are written in one script.
 func (r *Redis) SaveShared(ctx context.Context, name string, doc []byte) (uint64, error) {
 	keys := []string{r.sharedDoc(name), r.sharedVersion(name)}
+	ctx, cancel := r.bounded(ctx)
+	defer cancel()
 	v, err := r.scripts["save_shared"].Run(ctx, r.client, keys, string(doc)).Int64()
 	if err != nil {
-		return 0, redisErr(err)
+		return 0, r.failed(err)
 	}
 	return uint64(v), nil
 }
@@ -41,9 +45,11 @@ func (r *Redis) SharedVersions(ctx context.Context, names ...string) ([]uint64, 
 	for i, n := range names {
 		keys[i] = r.sharedVersion(n)
 	}
+	ctx, cancel := r.bounded(ctx)
+	defer cancel()
 	v, err := r.client.MGet(ctx, keys...).Result()
 	if err != nil {
-		return nil, redisErr(err)
+		return nil, r.failed(err)
 	}
 	out := make([]uint64, len(v))
 	for i, x := range v {

@@ -1,4 +1,4 @@
-package store
+package filestore
 
 import (
 	"context"
@@ -16,19 +16,25 @@ func (f *File) LoadShared(_ context.Context, name string) (doc []byte, version u
 		version = readVersion(tx, name)
 		return nil
 	})
-	return doc, version, unavailable(err)
+	if err != nil {
+		return nil, 0, f.failed("file store read", err)
+	}
+	return doc, version, nil
 }
 
 // SaveShared implements Shared: the document and its new version commit together.
 func (f *File) SaveShared(_ context.Context, name string, doc []byte) (version uint64, err error) {
 	err = f.db.Update(func(tx *bolt.Tx) error {
 		version = readVersion(tx, name) + 1
-		if err := tx.Bucket(bucketShared()).Put([]byte(name), doc); err != nil {
+		if err := f.put(tx.Bucket(bucketShared()), []byte(name), doc); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketVersions()).Put([]byte(name), binary.BigEndian.AppendUint64(nil, version))
 	})
-	return version, unavailable(err)
+	if err != nil {
+		return 0, f.failed("file store write", err)
+	}
+	return version, nil
 }
 
 // SharedVersions implements Shared.
@@ -40,7 +46,10 @@ func (f *File) SharedVersions(_ context.Context, names ...string) ([]uint64, err
 		}
 		return nil
 	})
-	return out, unavailable(err)
+	if err != nil {
+		return nil, f.failed("file store read", err)
+	}
+	return out, nil
 }
 
 func readVersion(tx *bolt.Tx, name string) uint64 {
