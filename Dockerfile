@@ -1,13 +1,17 @@
 # plummock's container image: a static binary on scratch, running as a non-root user, listening
 # on :8080, health-checked by the binary itself (no shell in the image).
 #
-#   docker build -t plummock .
+#   docker build -t plummock .          (or: buildah build -t plummock .; podman build ...)
 #   docker run --rm -p 8080:8080 -e PLUMMOCK_ADMIN_TOKEN=change-me plummock
+#
+# The base image is named in full (registry/namespace/name) so that builders without Docker's
+# implicit docker.io, such as buildah and podman with no unqualified-search registries, resolve
+# it without a prompt. The final stage is scratch: no registry.
 #
 # Offline (no registry), scripts/image-test.sh builds the same file with buildah, passing a
 # build-stage image assembled from the machine's own Go toolchain as GO_IMAGE and the machine's
 # module cache as GOPROXY.
-ARG GO_IMAGE=golang:1.26
+ARG GO_IMAGE=docker.io/library/golang:1.26
 
 FROM ${GO_IMAGE} AS build
 # GOPROXY: where modules come from (a file:// proxy works offline). BUILDVCS=auto stamps the

@@ -17,7 +17,7 @@ type Credentials struct {
 	AdminToken          string `json:"admin_token,omitempty" yaml:"admin_token,omitempty"`
 }
 
-// DemoCredentials are the fake's embedded fixtures (design.md), the default for every target.
+// DemoCredentials are the fake's embedded demo fixtures, the default for every target.
 func DemoCredentials() Credentials {
 	return Credentials{
 		CompanyToken:        "demo-company-token",

@@ -13,7 +13,7 @@ import (
 	"github.com/plummock/plummock/mockserver/tokens"
 )
 
-// The rest of ../shared/bad-inputs.md, beside badinput_test.go's table: the bearer rows on every
+// The rest of the bad-input catalogue, beside badinput_test.go's table: the bearer rows on every
 // endpoint that takes a bearer token, the JSON-body rows on E2 and E8 as well as E1, and the rows
 // that need state (an invalidated company, a clock past expiry, another client's token). Each
 // row asserts status, media type, Plum's error shape naming the problem, and no state change.

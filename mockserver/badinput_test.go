@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// badCase is one row of ../shared/bad-inputs.md for the public API.
+// badCase is one bad input to the public API: a 4xx in Plum's error shapes, nothing changed.
 type badCase struct {
 	name    string
 	method  string

@@ -53,19 +53,19 @@ func TestREADMEWalkthrough(t *testing.T) {
 	}
 }
 
-// TestREADMERecipes runs each recipe block with the shared prelude against one started binary,
-// in order, and checks what each prints.
+// TestREADMERecipes runs each recipe block of docs/recipes.md with the shared prelude against
+// one started binary, in order, and checks what each prints.
 func TestREADMERecipes(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl not installed")
 	}
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/recipes.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	prelude := regexp.MustCompile("(?s)They share two lines:\\s*```sh\\n(.*?)```").FindSubmatch(readme)
 	if prelude == nil {
-		t.Fatal("README has no recipe prelude")
+		t.Fatal("docs/recipes.md has no recipe prelude")
 	}
 	want := map[string][]string{
 		"expiry":         {`"expires_in":1,`, `{"error":"invalid_token","error_description":"invalid/expired token"}`},
@@ -76,7 +76,7 @@ func TestREADMERecipes(t *testing.T) {
 	p := startBinary(t)
 	blocks := regexp.MustCompile("(?s)<!-- recipe:([a-z-]+) -->\\s*```sh\\n(.*?)```\\s*<!-- /recipe -->").FindAllSubmatch(readme, -1)
 	if len(blocks) != len(want) {
-		t.Fatalf("README has %d recipes, the test knows %d", len(blocks), len(want))
+		t.Fatalf("docs/recipes.md has %d recipes, the test knows %d", len(blocks), len(want))
 	}
 	for _, b := range blocks {
 		name := string(b[1])
@@ -95,5 +95,35 @@ func TestREADMERecipes(t *testing.T) {
 				rest = rest[i+len(w):]
 			}
 		})
+	}
+}
+
+// TestREADMESetupIsTwoCommandsAndCIRunsTheSecond keeps the README's set-up block to the two
+// commands a newcomer needs (start the mock from a built binary, run the tests) and CI running
+// the very same test command.
+func TestREADMESetupIsTwoCommandsAndCIRunsTheSecond(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)<!-- setup:begin -->\\s*```sh\\n(.*?)```\\s*<!-- setup:end -->").FindSubmatch(readme)
+	if block == nil {
+		t.Fatal("README has no set-up block")
+	}
+	var cmds []string
+	for _, l := range strings.Split(strings.TrimSpace(string(block[1])), "\n") {
+		cmd, _, _ := strings.Cut(l, "#")
+		cmds = append(cmds, strings.TrimSpace(cmd))
+	}
+	want := []string{"go build -o plummock ./cmd/plummock && ./plummock", "go test -race ./..."}
+	if strings.Join(cmds, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("set-up commands %q, want %q", cmds, want)
+	}
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(want[1]) + `$`).Match(ci) {
+		t.Errorf(".ci/run does not run the README's test command %q on a line of its own", want[1])
 	}
 }

@@ -19,7 +19,7 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
 
-// presets are Plum's documented failure answers (plum-api.md, "Error bodies").
+// presets are Plum's documented failure answers (docs/plum-api.md, "Error bodies").
 func preset(name string) (int, string, bool) {
 	switch name {
 	case "rate_limited":

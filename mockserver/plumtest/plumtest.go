@@ -33,7 +33,7 @@ import (
 // behaviour, with every response validated against openapi.yaml.
 type Options struct {
 	Fixtures  *fixtures.Set     // nil: the embedded demo data
-	Profile   *fixtures.Profile // nil: plum-api.md's decisions (or the fixtures' profile)
+	Profile   *fixtures.Profile // nil: the default decisions (docs/plum-api.md) or the fixtures' profile
 	Lifetimes tokens.Lifetimes  // zero: Plum's
 	// Lenient turns off validating the mock's own responses against openapi.yaml.
 	Lenient bool
