@@ -141,8 +141,13 @@ type exchange struct {
 // a throwaway one.
 func exchangeOf(w http.ResponseWriter) *exchange {
 	for w != nil {
-		if x, ok := w.(*exchange); ok {
-			return x
+		switch v := w.(type) {
+		case *exchange:
+			return v
+		case *recorder: // strict mode buffers the handler's answer
+			if v.x != nil {
+				return v.x
+			}
 		}
 		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
 		if !ok {
