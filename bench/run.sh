@@ -6,8 +6,11 @@
 #   DURATION=2s ROUNDS=1 bench/run.sh # quick (CI)
 #   ALGS="RS256 ES256 EdDSA" bench/run.sh   # also E1/E2 with --key generate --alg ...
 #   BORING=1 bench/run.sh             # also E1/E2 with a GOEXPERIMENT=boringcrypto build
+#   OPENSSL=1 bench/run.sh            # also E1/E2 with the OpenSSL-signing build (-tags openssl)
 #   SOAK=10m bench/run.sh             # then a soak: mixed E1/E2/E4 load, RSS sampled every 30 s
 #   PEER=path/to/oauth2-mock-server bench/run.sh   # also the peer's token endpoint (wrk only)
+#   BEFORE=path/to/older/plummock bench/run.sh      # also E1/E2/E4/E8 of an older build, interleaved
+#   ROWS_ONLY="E4 E8" bench/run.sh    # only these mock rows (the baselines are always measured)
 #
 # Only 127.0.0.1 is loaded; every load loop is bounded by DURATION. Every server it starts is
 # stopped on exit.
@@ -15,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s} CONNS=${CONNS:-50} THREADS=${THREADS:-2} ROUNDS=${ROUNDS:-3}
-ALGS=${ALGS:-} BORING=${BORING:-} SOAK=${SOAK:-} PEER=${PEER:-}
+ALGS=${ALGS:-} BORING=${BORING:-} SOAK=${SOAK:-} PEER=${PEER:-} BEFORE=${BEFORE:-} OPENSSL=${OPENSSL:-} ROWS_ONLY=${ROWS_ONLY:-}
 OUT=$(mktemp -d /tmp/plummock-bench.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
@@ -37,12 +40,22 @@ if [[ -n "$BORING" ]]; then
   GOEXPERIMENT=boringcrypto go build -o "$OUT/plummock-boring" ./cmd/plummock
   start_server mock-boring "$OUT/plummock-boring" serve --fixtures "$OUT/fixtures.yaml"
 fi
+if [[ -n "$OPENSSL" ]]; then
+  CGO_ENABLED=1 go build -tags openssl -o "$OUT/plummock-openssl" ./cmd/plummock
+  start_server mock-openssl "$OUT/plummock-openssl" serve --fixtures "$OUT/fixtures.yaml"
+fi
+[[ -n "$BEFORE" ]] && start_server mock-before "$BEFORE" serve --fixtures "$OUT/fixtures.yaml" --log-level info
 [[ -n "$PEER" ]] && start_peer "${PEER_PORT:-18095}"
 record_idle
 
-ROWS=("plain plain plain" "sign sign plain" "E1 mock e1" "E2 mock e2" "E4 mock e4" "E8 mock e8")
+ROWS=("plain plain plain" "sign sign plain")
+for e in ${ROWS_ONLY:-E1 E2 E4 E8}; do
+  ROWS+=("$e mock ${e,,}")
+  [[ -n "$BEFORE" ]] && ROWS+=("$e-before mock-before ${e,,}")
+done
 for alg in $ALGS; do ROWS+=("E1-$alg mock-$alg e1" "E2-$alg mock-$alg e2"); done
 [[ -n "$BORING" ]] && ROWS+=("E1-boring mock-boring e1" "E2-boring mock-boring e2")
+[[ -n "$OPENSSL" ]] && ROWS+=("E1-openssl mock-openssl e1" "E2-openssl mock-openssl e2")
 [[ -n "$PEER" ]] && ROWS+=("peer-oauth2-mock-server peer peer")
 
 for round in $(seq 1 "$ROUNDS"); do

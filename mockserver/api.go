@@ -50,8 +50,9 @@ func bindOperations(doc *openapi3.T, handlers map[string]operation) error {
 
 // request is one public API call on its way through the pipeline.
 type request struct {
-	route  *routers.Route
-	params map[string]string
+	route       *routers.Route
+	params      map[string]string
+	bodyChecked bool // body passed the strict JSON check
 	input
 }
 
@@ -59,15 +60,18 @@ type request struct {
 // (method, credentials present, media type, size), check the body strictly, validate against
 // the spec, then run the operation.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	x := exchangeOf(w)
 	route, params, apiErr := s.route(r)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
-	if s.injectFault(w, r, route.Operation.OperationID) {
+	x.operation = route.Operation.OperationID
+	if s.injectFault(w, r, x.operation) {
 		return
 	}
 	req, apiErr := s.admit(r, route, params)
+	x.requestBody, x.bodyChecked = req.body, req.bodyChecked
 	if apiErr != nil {
 		s.refuse(w, r, apiErr)
 		return
@@ -87,7 +91,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) route(r *http.Request) (*routers.Route, map[string]string, *apierr.Error) {
 	path := strings.TrimPrefix(r.URL.Path, apiPrefix)
 	if route, ok := s.fixedRoutes.find(r.Method, path); ok {
-		setOperation(r.Context(), route.Operation.OperationID)
 		return route, nil, nil
 	}
 	route, params, err := s.router.FindRoute(withPath(r, path))
@@ -99,7 +102,6 @@ func (s *Server) route(r *http.Request) (*routers.Route, map[string]string, *api
 	if err != nil {
 		return nil, nil, apierr.New(http.StatusNotFound, "invalid_request", "no such endpoint: "+path)
 	}
-	setOperation(r.Context(), route.Operation.OperationID)
 	return route, params, nil
 }
 
@@ -113,25 +115,23 @@ func withPath(r *http.Request, path string) *http.Request {
 	return r2
 }
 
-// admit runs every check that precedes a handler and returns the first refusal.
+// admit runs every check that precedes a handler and returns the first refusal, with the
+// request as far as it was read (the journal keeps a refused body too).
 func (s *Server) admit(r *http.Request, route *routers.Route, params map[string]string) (*request, *apierr.Error) {
 	req := &request{route: route, params: params}
 	if needsBearer(route.Operation) {
 		tok, e := admitBearer(r)
 		if e != nil {
-			return nil, e
+			return req, e
 		}
 		req.bearer = tok
 	}
 	if route.Operation.RequestBody != nil {
 		if e := s.readBody(r, req); e != nil {
-			return nil, e
+			return req, e
 		}
 	}
-	if err := s.validateRequest(r, req); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return req, s.validateRequest(r, req)
 }
 
 // readBody checks the media type and size and the body's strict JSON form.
@@ -146,14 +146,12 @@ func (s *Server) readBody(r *http.Request, req *request) *apierr.Error {
 	if err != nil {
 		return apierr.BadRequest("could not read the request body")
 	}
-	info := infoOf(r.Context())
-	info.body = body
+	req.body = body
 	fields, err := jsonbody.Strings(body)
 	if err != nil {
 		return apierr.BadRequest(err.Error())
 	}
-	info.bodyChecked = true
-	req.body, req.fields = body, fields
+	req.bodyChecked, req.fields = true, fields
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // Benchmarks of the hot paths through the whole handler (routing, spec validation, domain,
@@ -111,4 +112,18 @@ func BenchmarkPlainHandler(b *testing.B) {
 			serve(b, h, "GET", pathValidate, "", "")
 		}
 	})
+}
+
+// BenchmarkPolicy measures one read of the behaviour profile as the handlers read it (one field
+// of the returned copy), which E1, E2, E4 and E8 each do a few times per call.
+func BenchmarkPolicy(b *testing.B) {
+	srv := benchServer(b)
+	n := 0
+	for b.Loop() {
+		if srv.tokens.Policy().APIRateLimits {
+			n++
+		}
+	}
+	_ = n
+	b.ReportMetric(float64(unsafe.Sizeof(srv.tokens.Policy())), "bytes/copy")
 }

@@ -72,8 +72,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // token or a secret).
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, e *apierr.Error) {
 	if e.Reason != "" && s.log.Enabled(r.Context(), slog.LevelDebug) {
-		s.log.LogAttrs(r.Context(), slog.LevelDebug, "refused", slog.String("request_id", infoOf(r.Context()).id),
-			slog.String("operation", infoOf(r.Context()).operation), slog.Int("status", e.Status), slog.String("reason", e.Reason))
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "refused", slog.String("request_id", metaOf(r.Context()).id),
+			slog.String("operation", exchangeOf(w).operation), slog.Int("status", e.Status), slog.String("reason", e.Reason))
 	}
 	writeError(w, e)
 }

@@ -13,7 +13,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, operation s
 	if out == nil {
 		return false
 	}
-	infoOf(r.Context()).fault = out.RuleID
+	exchangeOf(w).fault = out.RuleID
 	if out.Delay > 0 {
 		timer := time.NewTimer(out.Delay)
 		defer timer.Stop()

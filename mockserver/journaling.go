@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/plummock/plummock/fixtures"
-	"github.com/plummock/plummock/mockserver/clock"
 	"github.com/plummock/plummock/mockserver/journal"
 )
 
@@ -14,25 +13,31 @@ const reasonHeader = "Plummock-Reason"
 // maxJournaledBody bounds what the journal keeps of a response body.
 const maxJournaledBody = 16 << 10
 
-// journalCalls records every API call, redacted, in the request journal.
+// journalCalls records every API call, redacted, in the request journal. It writes through
+// the request's exchange (one is made when it runs outside the chain, as in tests).
 func (s *Server) journalCalls(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		watch := clock.StartStopwatch()
-		cw := &capturingWriter{ResponseWriter: w, status: http.StatusOK}
+		x := exchangeOf(w)
+		x.capture = true
 		defer func() {
 			if v := recover(); v != nil {
-				cw.status = http.StatusInternalServerError
+				x.status = http.StatusInternalServerError
 				defer panic(v) // recorded; recoverPanics answers it
 			}
-			info := infoOf(r.Context())
-			e := s.journal.NewEntry(journal.Call{Request: r, RequestID: info.id, RequestBody: info.body, RequestJSON: info.bodyChecked,
-				Status: cw.status, ResponseBody: cw.body, ResponseJSON: cw.encoded, Reason: cw.Header().Get(reasonHeader)})
-			e.Time, e.Operation, e.Fault = s.clock.Now(), info.operation, info.fault
-			e.DurationMS = watch.Milliseconds()
-			s.journal.Add(e)
+			s.journal.Add(s.journalEntry(r, x))
 		}()
-		next.ServeHTTP(cw, r)
+		next.ServeHTTP(x, r)
 	})
+}
+
+// journalEntry is the redacted record of a finished call.
+func (s *Server) journalEntry(r *http.Request, x *exchange) journal.Entry {
+	meta := metaOf(r.Context())
+	e := s.journal.NewEntry(journal.Call{Request: r, RequestID: meta.id, RequestBody: x.requestBody, RequestJSON: x.bodyChecked,
+		Status: x.status, ResponseBody: x.body, ResponseJSON: x.encoded, Reason: x.Header().Get(reasonHeader)})
+	e.Time, e.Operation, e.Fault = s.clock.Now(), x.operation, x.fault
+	e.DurationMS = meta.watch.Milliseconds()
+	return e
 }
 
 // rememberSecrets tells the journal the credentials of a fixture set and the admin token, so it
@@ -45,31 +50,3 @@ func (s *Server) rememberSecrets(set *fixtures.Set) {
 		s.journal.Remember(c.RefreshTokens...)
 	}
 }
-
-// capturingWriter keeps the status and the first part of the body.
-type capturingWriter struct {
-	http.ResponseWriter
-	status  int
-	body    []byte
-	encoded bool // the body came from writeEncoded: valid JSON by construction, kept as it is
-}
-
-// wroteEncodedJSON is how writeEncoded hands over its body: the journal keeps that slice (no
-// one writes to it again) instead of copying it, and need not check that it is JSON.
-func (w *capturingWriter) wroteEncodedJSON(body []byte) {
-	w.encoded, w.body = true, body[:min(len(body), maxJournaledBody)]
-}
-
-func (w *capturingWriter) WriteHeader(status int) {
-	w.status = status
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *capturingWriter) Write(b []byte) (int, error) {
-	if room := maxJournaledBody - len(w.body); room > 0 && !w.encoded {
-		w.body = append(w.body, b[:min(len(b), room)]...)
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *capturingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -16,43 +16,40 @@ import (
 	"github.com/plummock/plummock/redact"
 )
 
-// requestInfo travels with a request so the access log can name the operation the API layer
-// resolved; it is written once by the request's own goroutine.
-type requestInfo struct {
-	id        string
-	operation string
-	body      []byte // the request body the API layer read, for the journal
-	// bodyChecked says body passed the strict JSON check, so the journal need not check it again.
-	bodyChecked bool
-	fault       string // the id of the fault that answered, if any
+// requestMeta is what is known of a request when it arrives: the one value its context
+// carries, set once by trackRequests and never changed. What the request turns out to be (its
+// operation, body, status, answer) is recorded on its exchange instead.
+type requestMeta struct {
+	id    string          // the caller's X-Request-Id when safe, else one the mock made up
+	watch clock.Stopwatch // started when the request entered the chain
 }
 
-type infoKey struct{}
+type metaKey struct{}
 
-func infoOf(ctx context.Context) *requestInfo {
-	if info, ok := ctx.Value(infoKey{}).(*requestInfo); ok {
-		return info
+// metaOf is the request's meta; outside the chain (direct handler tests), an empty one
+// started now.
+func metaOf(ctx context.Context) *requestMeta {
+	if m, ok := ctx.Value(metaKey{}).(*requestMeta); ok {
+		return m
 	}
-	return &requestInfo{} // outside the middleware (direct handler tests): a throwaway
+	return &requestMeta{watch: clock.StartStopwatch()}
 }
 
-func setOperation(ctx context.Context, op string) { infoOf(ctx).operation = op }
-
-// logRequests writes one access-log line per request, at debug level: the request journal is
-// the per-call record (as WireMock's is), and formatting and writing a line per call cost E4 a
-// tenth of its throughput (BENCHMARKS.md). Admin calls that change something are logged at
-// info. The line never holds a header, a body or a query
-// string, so no token or secret can reach the log.
-func (s *Server) logRequests(next http.Handler) http.Handler {
+// trackRequests names the request (X-Request-Id), puts its meta in the context and its one
+// response-writer wrapper (exchange) around the writer, and afterwards writes its access-log
+// line. The line is at debug level: the request journal is the per-call record (as WireMock's
+// is), and formatting and writing a line per call cost E4 a tenth of its throughput
+// (BENCHMARKS.md). Admin calls that change something are logged at info. The line never holds
+// a header, a body or a query string, so no token or secret can reach the log.
+func (s *Server) trackRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		watch := clock.StartStopwatch()
-		info := &requestInfo{id: r.Header.Get("X-Request-Id")}
-		if !safeRequestID(info.id) {
-			info.id = s.requestIDs.next()
+		meta := &requestMeta{id: r.Header.Get("X-Request-Id"), watch: clock.StartStopwatch()}
+		if !safeRequestID(meta.id) {
+			meta.id = s.requestIDs.next()
 		}
-		w.Header()["X-Request-Id"] = []string{info.id}
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+		w.Header()["X-Request-Id"] = []string{meta.id}
+		x := &exchange{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(x, r.WithContext(context.WithValue(r.Context(), metaKey{}, meta)))
 		level := slog.LevelDebug
 		if isAdminChange(r) {
 			level = slog.LevelInfo // a moved clock or an injected fault explains later answers
@@ -61,9 +58,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			return
 		}
 		s.log.LogAttrs(r.Context(), level, "request",
-			slog.String("request_id", info.id), slog.String("method", r.Method), slog.String("path", redact.JWTs(r.URL.Path)),
-			slog.String("operation", info.operation), slog.Int("status", sw.status),
-			slog.Float64("latency_ms", watch.Milliseconds()))
+			slog.String("request_id", meta.id), slog.String("method", r.Method), slog.String("path", redact.JWTs(r.URL.Path)),
+			slog.String("operation", x.operation), slog.Int("status", x.status),
+			slog.Float64("latency_ms", meta.watch.Milliseconds()))
 	})
 }
 
@@ -123,15 +120,62 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// statusWriter remembers the status for the access log.
-type statusWriter struct {
+// exchange is the request's one response-writer wrapper: it remembers the status for the
+// access log and, for a journaled call, the answer's first bytes; the API layer records on it
+// what it learned of the request (operation, body, fault), for the log and the journal. Only
+// the request's own goroutine writes it.
+type exchange struct {
 	http.ResponseWriter
-	status int
+	status  int
+	capture bool   // journaled: keep the answer's first maxJournaledBody bytes
+	body    []byte // the answer, as far as captured
+	encoded bool   // the body came from writeEncoded: valid JSON by construction, kept as it is
+
+	operation   string // the spec operation the API layer resolved
+	requestBody []byte // the request body the API layer read
+	bodyChecked bool   // requestBody passed the strict JSON check, so the journal need not check it again
+	fault       string // the id of the fault rule that answered, if any
 }
 
-func (w *statusWriter) WriteHeader(status int) {
-	w.status = status
-	w.ResponseWriter.WriteHeader(status)
+// exchangeOf finds the request's exchange under w; outside the chain (direct handler tests),
+// a throwaway one.
+func exchangeOf(w http.ResponseWriter) *exchange {
+	for w != nil {
+		switch v := w.(type) {
+		case *exchange:
+			return v
+		case *recorder: // strict mode buffers the handler's answer
+			if v.x != nil {
+				return v.x
+			}
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
+	return &exchange{ResponseWriter: w, status: http.StatusOK}
 }
 
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// wroteEncodedJSON is how writeEncoded hands over its body: the journal keeps that slice (no
+// one writes to it again) instead of copying it, and need not check that it is JSON.
+func (x *exchange) wroteEncodedJSON(body []byte) {
+	if x.capture {
+		x.encoded, x.body = true, body[:min(len(body), maxJournaledBody)]
+	}
+}
+
+func (x *exchange) WriteHeader(status int) {
+	x.status = status
+	x.ResponseWriter.WriteHeader(status)
+}
+
+func (x *exchange) Write(b []byte) (int, error) {
+	if room := maxJournaledBody - len(x.body); x.capture && room > 0 && !x.encoded {
+		x.body = append(x.body, b[:min(len(b), room)]...)
+	}
+	return x.ResponseWriter.Write(b)
+}
+
+func (x *exchange) Unwrap() http.ResponseWriter { return x.ResponseWriter }

@@ -60,3 +60,24 @@ func TestLogLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalLogNamesTheOperation: the debug line of a refusal names the request id and the
+// operation, also when strict mode buffers the handler's answer (the handler then writes to a
+// recorder, not to the request's exchange).
+func TestRefusalLogNamesTheOperation(t *testing.T) {
+	logs := &syncBuffer{}
+	ts, _ := newTest(t, withLogger(logs))
+	r := sendRaw(t, "GET", ts.URL+pathValidate, map[string]string{"Authorization": "Bearer unknown-token-abc", "X-Request-Id": "req-77"}, "")
+	if r.status != http.StatusUnauthorized {
+		t.Fatalf("status %d %s", r.status, r.raw)
+	}
+	var line string
+	for _, l := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(l, "msg=refused") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "operation=validateToken") || !strings.Contains(line, "request_id=req-77") {
+		t.Fatalf("refusal line %q does not name the operation and request id; logs:\n%s", line, logs.String())
+	}
+}

@@ -11,13 +11,28 @@ import (
 	"github.com/plummock/plummock/mockserver/apierr"
 )
 
-// routes assembles the listener's handler: the spec-routed API under /chef, the admin API and
-// the JWKS beside it, all behind request logging and panic recovery.
+// routes assembles the listener's handler: every step a request passes, outermost first. This
+// is the one place the chain is put together.
 func (s *Server) routes() http.Handler {
+	// The real API under /chef: answer browsers' preflights and mark allowed origins, journal
+	// every call (redacted), then route from openapi.yaml, check, and run the operation.
+	api := s.withCORS(s.journalCalls(http.HandlerFunc(s.serveAPI)), s.apiMethods)
+	return s.withShared( // with a shared store: pull the state first, save it before the answer
+		s.trackRequests( // request id and start in the context, the one writer wrapper, the access log
+			s.recoverPanics( // a panic becomes a JSON 500 and an error line
+				s.apiFirst(api, // the spec's fixed paths straight to the API
+					s.rootRouter(api))))) // the admin API, the JWKS, and every other path
+}
+
+// apiMethods names the methods openapi.yaml declares for an API path, for CORS.
+func (s *Server) apiMethods(path string) string {
+	return s.allowedMethods(strings.TrimPrefix(path, apiPrefix))
+}
+
+// rootRouter routes what apiFirst does not: the API's other paths, the JWKS, the admin API,
+// and a JSON 404 or 405 for the rest.
+func (s *Server) rootRouter(api http.Handler) http.Handler {
 	root := mux.NewRouter()
-	api := s.withCORS(s.journalCalls(http.HandlerFunc(s.serveAPI)), func(path string) string {
-		return s.allowedMethods(strings.TrimPrefix(path, apiPrefix))
-	})
 	root.PathPrefix(apiPrefix + "/").Handler(api)
 	jwks := s.withCORS(http.HandlerFunc(s.serveJWKS), func(string) string { return "GET, HEAD" })
 	root.Handle(jwksPath, jwks).Methods(http.MethodGet, http.MethodHead, http.MethodOptions)
@@ -29,7 +44,7 @@ func (s *Server) routes() http.Handler {
 	root.SkipClean(true)
 	root.NotFoundHandler = http.HandlerFunc(notFound)
 	root.MethodNotAllowedHandler = http.HandlerFunc(methodNotAllowed)
-	return s.logRequests(s.recoverPanics(s.apiFirst(api, root)))
+	return root
 }
 
 // apiFirst sends the spec's fixed paths straight to the API; everything else (the admin API,

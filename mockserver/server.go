@@ -122,7 +122,7 @@ func New(opts Options) (*Server, error) {
 	if err := s.startState(context.Background()); err != nil {
 		return nil, err
 	}
-	s.handler = s.withShared(s.routes())
+	s.handler = s.routes()
 	return s, nil
 }
 

@@ -17,7 +17,7 @@ import (
 // serveStrict runs the handler into a buffer and lets the answer out only if it matches the
 // spec, so a test catches the mock drifting from its own contract.
 func (s *Server) serveStrict(w http.ResponseWriter, r *http.Request, req *request, handler operation) {
-	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	rec := &recorder{header: http.Header{}, status: http.StatusOK, x: exchangeOf(w)}
 	handler(rec, r, req.input)
 	r.Body = io.NopCloser(bytes.NewReader(req.body))
 	in := &openapi3filter.ResponseValidationInput{
@@ -41,11 +41,13 @@ func (s *Server) serveStrict(w http.ResponseWriter, r *http.Request, req *reques
 	_, _ = w.Write(rec.body.Bytes())
 }
 
-// recorder buffers a response.
+// recorder buffers a response. x is the request's exchange, so a handler writing here still
+// records on it (the operation its refusal log line names).
 type recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	x      *exchange
 }
 
 func (r *recorder) Header() http.Header         { return r.header }

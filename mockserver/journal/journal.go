@@ -74,6 +74,7 @@ type Journal struct {
 	full    bool
 	seq     uint64
 	secrets *redact.Set // values hidden wherever they appear; kept across Clear
+	prints  *prints     // fingerprints of secrets met lately
 }
 
 // New returns a journal keeping the last size entries (size <= 0: DefaultSize; at most MaxSize).
@@ -82,7 +83,8 @@ func New(size int) *Journal {
 		size = DefaultSize
 	}
 	size = min(size, MaxSize)
-	return &Journal{entries: make([]Entry, size), secrets: redact.NewSet(min(max(2*size, minSecrets), maxSecrets))}
+	return &Journal{entries: make([]Entry, size), secrets: redact.NewSet(min(max(2*size, minSecrets), maxSecrets)),
+		prints: newPrints()}
 }
 
 // Remember registers credentials the journal must hide wherever they appear (client secrets,

@@ -19,12 +19,13 @@ import (
 // names (E4), and hashing it once is enough.
 type redactor struct {
 	known                 *redact.Set
+	prints                *prints
 	lastSecret, lastPrint string
 }
 
 func (rd *redactor) fingerprint(secret string) string {
 	if secret != rd.lastSecret || rd.lastPrint == "" {
-		rd.lastSecret, rd.lastPrint = secret, redact.Fingerprint(secret)
+		rd.lastSecret, rd.lastPrint = secret, rd.prints.of(secret)
 	}
 	return rd.lastPrint
 }
@@ -263,7 +264,7 @@ type Call struct {
 
 // NewEntry builds a redacted entry from a call, learning the secrets it carries.
 func (j *Journal) NewEntry(c Call) Entry {
-	rd := redactor{known: j.secrets}
+	rd := redactor{known: j.secrets, prints: j.prints}
 	return Entry{
 		Method:    c.Request.Method,
 		Headers:   rd.recordedHeaders(c.Request.Header), // first: it registers the bearer token

@@ -23,6 +23,10 @@ type Key struct {
 	ID      string
 	Method  jwt.SigningMethod
 	private crypto.Signer
+	// signWith and signKey make the signatures: Method and private, or in a build with
+	// OpenSSL (openssl.go) its RS256 and the key loaded into libcrypto.
+	signWith jwt.SigningMethod
+	signKey  any
 	// retireAt is when the key stops being published (zero while it is the active key or
 	// until the tokens it signed have expired).
 	retireAt time.Time
@@ -110,7 +114,11 @@ func NewKey(signer crypto.Signer) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Key{ID: kid, Method: method, private: signer}, nil
+	signWith, signKey, err := fastSigner(signer, method)
+	if err != nil {
+		return nil, err
+	}
+	return &Key{ID: kid, Method: method, private: signer, signWith: signWith, signKey: signKey}, nil
 }
 
 func parsePrivate(block *pem.Block) (crypto.Signer, error) {

@@ -16,9 +16,9 @@ var ErrUnknownKey = errors.New("keys: unknown kid")
 // without sharing its core with fifty others, which halves the tail latency under load.
 func (s *Set) Sign(claims jwt.Claims) (string, error) {
 	k := s.Active()
-	tok := jwt.NewWithClaims(k.Method, claims)
+	tok := jwt.NewWithClaims(k.signWith, claims)
 	tok.Header["kid"] = k.ID
-	out, err := s.limited(func() (string, error) { return tok.SignedString(k.private) })
+	out, err := s.limited(func() (string, error) { return tok.SignedString(k.signKey) })
 	if err != nil {
 		return "", fmt.Errorf("keys: sign: %w", err)
 	}
