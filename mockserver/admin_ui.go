@@ -20,9 +20,10 @@ func (s *Server) uiBindings() map[string]adminOperation {
 	}
 }
 
-// builtinUI is the embedded control page and the rendered reference of both specs.
-func (s *Server) builtinUI() (http.Handler, error) {
-	return adminui.New(plummock.OperationIDs(s.doc),
+// builtinUI is the embedded control page and the rendered reference of both specs, rendered on
+// first use so start-up does not wait for it.
+func (s *Server) builtinUI() http.Handler {
+	return adminui.Lazy(plummock.OperationIDs(s.doc),
 		adminui.Spec{Name: "openapi", Title: "Plum API", YAML: plummock.SpecYAML()},
 		adminui.Spec{Name: "admin", Title: "Admin API", YAML: adminSpec})
 }

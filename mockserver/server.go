@@ -112,9 +112,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	if s.ui = opts.AdminUI; s.ui == nil {
-		if s.ui, err = s.builtinUI(); err != nil {
-			return nil, err
-		}
+		s.ui = s.builtinUI()
 	}
 	if s.admin, err = newAdminAPI(s.adminBindings()); err != nil {
 		return nil, err

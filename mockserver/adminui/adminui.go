@@ -1,7 +1,8 @@
 // Package adminui serves the mock's pages for people: a control page at /__admin/ui that drives
 // the admin API from the browser (clock, token families, scenarios, faults, journal, profile),
 // and a readable reference of the OpenAPI documents at /__admin/docs. Everything is embedded
-// and rendered once at start-up, so the pages work offline and load nothing from elsewhere.
+// and rendered once (Lazy: on the first request), so the pages work offline and load nothing
+// from elsewhere.
 package adminui
 
 import (
@@ -16,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Prefix is where the admin API, and so these pages, live on the mock's listener.
@@ -174,4 +176,24 @@ func renderIndex(operations []string) ([]byte, error) {
 		return nil, fmt.Errorf("adminui: index: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// Lazy is New run on the first request instead of at start-up: rendering both specs takes tens
+// of milliseconds, which a mock that must start at once should not spend before it listens.
+// The embedded documents are held to New by tests, so a build error here is not expected; if
+// one happens, every page answers 500 naming it.
+func Lazy(operations []string, specs ...Spec) http.Handler {
+	var (
+		once sync.Once
+		h    *Handler
+		err  error
+	)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { h, err = New(operations, specs...) })
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

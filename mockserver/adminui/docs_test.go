@@ -1,8 +1,11 @@
 package adminui
 
 import (
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/plummock/plummock"
 )
 
 // TestReferenceShowsTheContract: the Plum reference names each operation with its method,
@@ -90,6 +93,29 @@ func TestNewRefusesABrokenDocument(t *testing.T) {
 		_, err := New(nil, Spec{Name: name, Title: name, YAML: []byte(yaml)})
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: err = %v, want one naming the document", name, err)
+		}
+	}
+}
+
+// TestLazyServesWhatNewRenders: the server's handler renders on first use; it answers the same
+// pages as New, and a document that does not render makes every page a 500 that names it.
+func TestLazyServesWhatNewRenders(t *testing.T) {
+	admin, err := os.ReadFile("../admin.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := []Spec{{Name: "openapi", Title: "Plum API", YAML: plummock.SpecYAML()}, {Name: "admin", Title: "Admin API", YAML: admin}}
+	eager, lazy := newHandler(t), Lazy(testOps, specs...)
+	for _, p := range []string{"/__admin/ui", "/__admin/ui/app.js", "/__admin/docs", "/__admin/docs/admin", "/__admin/docs/openapi.yaml", "/__admin/nope"} {
+		a, b := get(eager, "GET", p), get(lazy, "GET", p)
+		if a.status != b.status || a.body != b.body || a.header.Get("ETag") != b.header.Get("ETag") {
+			t.Errorf("%s: New %d (%d bytes), Lazy %d (%d bytes)", p, a.status, len(a.body), b.status, len(b.body))
+		}
+	}
+	broken := Lazy(nil, Spec{Name: "unparsable", Title: "x", YAML: []byte("openapi: [")})
+	for range 2 {
+		if a := get(broken, "GET", "/__admin/ui"); a.status != 500 || !strings.Contains(a.body, "unparsable") {
+			t.Errorf("broken document: %d %s", a.status, a.body)
 		}
 	}
 }
