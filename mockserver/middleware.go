@@ -44,7 +44,7 @@ func metaOf(ctx context.Context) *requestMeta {
 func (s *Server) trackRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		meta := &requestMeta{id: r.Header.Get("X-Request-Id"), watch: clock.StartStopwatch()}
-		if !safeRequestID(meta.id) {
+		if !safeRequestID(meta.id) || s.journal.Hides(meta.id) { // a token fits the id's alphabet
 			meta.id = s.requestIDs.next()
 		}
 		w.Header()["X-Request-Id"] = []string{meta.id}

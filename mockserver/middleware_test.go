@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/plummock/plummock/redact"
 )
 
 // TestRequestIDIsEchoedOrMinted: a caller's safe X-Request-Id comes back and names the call in
@@ -34,6 +36,27 @@ func TestRequestIDIsEchoedOrMinted(t *testing.T) {
 	j := call(t, "GET", ts.URL+"/__admin/requests?limit=100", nil, nil)
 	if !strings.Contains(j.raw, `"request_id":"trace-42.a_b"`) {
 		t.Errorf("the journal does not name the call by its id: %s", j.raw)
+	}
+}
+
+// TestRequestIDNeverRepeatsASecret: a secret the mock knows (a refresh token, the client
+// secret) fits the id's alphabet; sent as X-Request-Id it is replaced, in the answer and in the
+// debug log, as any unsafe id is.
+func TestRequestIDNeverRepeatsASecret(t *testing.T) {
+	logs := &syncBuffer{}
+	ts, _ := newTest(t, func(o *Options) {
+		o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	refresh := createUser(t, ts.URL).str("refresh_token")
+	for _, secret := range []string{refresh, "demo-secret"} {
+		r := call(t, "GET", ts.URL+"/chef/v1/oauth/token", map[string]string{"X-Request-Id": secret}, nil)
+		wantError(t, r, http.StatusUnauthorized, "invalid_request")
+		if got := r.header.Get("X-Request-Id"); got == secret || !safeRequestID(got) {
+			t.Errorf("X-Request-Id %s answered with %q", redact.Fingerprint(secret), got)
+		}
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log repeats the secret %s sent as X-Request-Id", redact.Fingerprint(secret))
+		}
 	}
 }
 

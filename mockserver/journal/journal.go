@@ -91,6 +91,10 @@ func New(size int) *Journal {
 // fixture tokens): every non-empty one, however short.
 func (j *Journal) Remember(credentials ...string) { j.secrets.AddCredential(credentials...) }
 
+// Hides reports whether v is a secret the journal knows, so the access log and the echoed
+// X-Request-Id can refuse to repeat it.
+func (j *Journal) Hides(v string) bool { return j.secrets.Contains(v) }
+
 // Add records an entry; the caller has already redacted it (see NewEntry).
 func (j *Journal) Add(e Entry) {
 	j.mu.Lock()
