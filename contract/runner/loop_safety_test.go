@@ -47,11 +47,7 @@ func (l *refreshLog) wrap(next http.Handler) http.Handler {
 			l.company[out.RefreshToken] = true
 		}
 		l.mu.Unlock()
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
+		passOn(w, rec, rec.Body.Bytes())
 	})
 }
 

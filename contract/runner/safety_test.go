@@ -103,11 +103,7 @@ func (s *secretCollector) wrap(next http.Handler) http.Handler {
 			}
 			s.mu.Unlock()
 		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
+		passOn(w, rec, rec.Body.Bytes())
 	})
 }
 
@@ -228,12 +224,7 @@ func echoSecrets(next http.Handler) http.Handler {
 			}
 			body, _ = json.Marshal(m)
 		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.Header().Del("Content-Length")
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(body)
+		passOn(w, rec, body)
 	})
 }
 
