@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/plummock/plummock/fixtures"
 	"github.com/plummock/plummock/mockserver/clock"
 	"github.com/plummock/plummock/mockserver/store/redistest"
+	"github.com/plummock/plummock/mockserver/store/storetest"
 )
 
 // A Redis that comes back empty (restarted without persistence, or flushed) is seeded again
@@ -61,18 +61,10 @@ func reseedOnce(t *testing.T, url string, wipe func()) {
 	createUser(t, a)
 	admin(t, b, "GET", "/clock", nil) // both replicas have seen the state
 	wipe()
-	replies := make([]reply, lossUsers)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range lossUsers {
-		wg.Go(func() {
-			<-start
-			replies[i] = call(t, "POST", []string{a, b}[i%2]+pathCreate, bearer("demo-company-token"),
-				map[string]string{"user_input": fmt.Sprintf("admin%d@demo.example", i), "scope": "user_session"})
-		})
-	}
-	close(start)
-	wg.Wait()
+	replies := storetest.AtOnce(lossUsers, func(i int) reply {
+		return call(t, "POST", []string{a, b}[i%2]+pathCreate, bearer("demo-company-token"),
+			map[string]string{"user_input": fmt.Sprintf("admin%d@demo.example", i), "scope": "user_session"})
+	})
 	if n := strings.Count(logs.String(), "lost its state"); n != 1 {
 		t.Errorf("the store was re-seeded %d times, want once:\n%s", n, logs.String())
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/plummock/plummock/mockserver/store/filestore"
 	"github.com/plummock/plummock/mockserver/store/redisstore"
 	"github.com/plummock/plummock/mockserver/store/redistest"
+	"github.com/plummock/plummock/mockserver/store/storetest"
 )
 
 // The central promise, attacked over HTTP on every store: a used refresh token never works
@@ -211,17 +211,9 @@ func skipSlow(t *testing.T, sk storeKind, n int) {
 // URLs, and fails unless exactly one gets a new set and every other invalid_grant.
 func raceRefresh(t *testing.T, bases []string, n int, refresh string, trial int) {
 	t.Helper()
-	replies := make([]reply, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			replies[i] = call(t, "POST", bases[i%len(bases)]+pathUser, nil, refreshBody(refresh))
-		})
-	}
-	close(start)
-	wg.Wait()
+	replies := storetest.AtOnce(n, func(i int) reply {
+		return call(t, "POST", bases[i%len(bases)]+pathUser, nil, refreshBody(refresh))
+	})
 	counts := map[string]int{}
 	for _, r := range replies {
 		counts[fmt.Sprintf("%d %s", r.status, r.str("error"))]++

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/plummock/plummock/mockserver/keys"
 	"github.com/plummock/plummock/mockserver/store"
 	"github.com/plummock/plummock/mockserver/store/filestore"
+	"github.com/plummock/plummock/mockserver/store/storetest"
 )
 
 // Two services on one store stand for two replicas whose host clocks differ by a second, at a
@@ -70,17 +70,10 @@ func TestRefreshRaceAcrossSkewedReplicasOneWinner(t *testing.T) {
 // how many won; every loser must be told invalid_grant.
 func raceServices(t *testing.T, svcs []*Service, n int, token string) int {
 	t.Helper()
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	begin := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-begin
-			_, errs[i] = svcs[i%len(svcs)].Refresh(context.Background(), store.KindUser, refreshReq(token))
-		})
-	}
-	close(begin)
-	wg.Wait()
+	errs := storetest.AtOnce(n, func(i int) error {
+		_, err := svcs[i%len(svcs)].Refresh(context.Background(), store.KindUser, refreshReq(token))
+		return err
+	})
 	wins := 0
 	for i, err := range errs {
 		switch {

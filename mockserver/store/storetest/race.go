@@ -3,7 +3,6 @@ package storetest
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -61,17 +60,10 @@ func testRotateRaceEachN(t *testing.T, newStore NewStore) {
 // the token is used.
 func raceRotations(e *env, rots []store.Rotation) int {
 	e.t.Helper()
-	errs := make([]error, len(rots))
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range rots {
-		wg.Go(func() {
-			<-start
-			_, _, errs[i] = e.s.Rotate(e.ctx, rots[i])
-		})
-	}
-	close(start)
-	wg.Wait()
+	errs := AtOnce(len(rots), func(i int) error {
+		_, _, err := e.s.Rotate(e.ctx, rots[i])
+		return err
+	})
 	wins := 0
 	for i, err := range errs {
 		switch {
