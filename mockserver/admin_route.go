@@ -200,8 +200,3 @@ func mediaTypes(content openapi3.Content) string {
 	}
 	return strings.Join(out, " or ")
 }
-
-// isPreflight reports a browser's CORS preflight: OPTIONS with an Origin and the method asked for.
-func isPreflight(r *http.Request) bool {
-	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
-}

@@ -101,7 +101,7 @@ func (s *Server) withCORS(next http.Handler, allowMethods func(path string) stri
 		if ok {
 			setAllowOrigin(w.Header(), origin, exact)
 		}
-		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+		if isPreflight(r) {
 			preflight(w, ok, allowMethods(r.URL.Path), r.Header.Values("Access-Control-Request-Headers"))
 			return
 		}
@@ -182,4 +182,9 @@ func (s *Server) refuseBrowserAdmin(w http.ResponseWriter, r *http.Request) {
 		"backend (anything that sends no Origin header), or from a page served on the mock's own host and port; there is no switch that allows browsers")
 	e.Reason = "cross-origin admin call from " + headerSafe(origin)
 	writeError(w, e)
+}
+
+// isPreflight reports a browser's CORS preflight: OPTIONS with an Origin and the method asked for.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
 }
