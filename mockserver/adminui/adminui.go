@@ -107,8 +107,8 @@ func (h *Handler) addDocs(specs []Spec) error {
 	return nil
 }
 
-// Paths lists every path the handler answers, for the router that mounts it and for tests.
-func (h *Handler) Paths() []string {
+// paths lists every path the handler answers (a test holds it to the asset set).
+func (h *Handler) paths() []string {
 	out := make([]string, 0, len(h.pages))
 	for p := range h.pages {
 		out = append(out, p)

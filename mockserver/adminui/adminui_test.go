@@ -124,7 +124,7 @@ func TestAssetSetIsExactly(t *testing.T) {
 	if want := []string{"assets/app.css", "assets/app.js", "assets/docs.html", "assets/index.html"}; !slices.Equal(files, want) {
 		t.Errorf("embedded %v, want %v", files, want)
 	}
-	paths := newHandler(t).Paths()
+	paths := newHandler(t).paths()
 	slices.Sort(paths)
 	want := []string{"/__admin/docs", "/__admin/docs/admin", "/__admin/docs/admin.yaml", "/__admin/docs/openapi",
 		"/__admin/docs/openapi.yaml", "/__admin/ui", "/__admin/ui/", "/__admin/ui/app.css", "/__admin/ui/app.js"}
