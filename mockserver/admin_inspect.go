@@ -22,7 +22,8 @@ func (s *Server) inspectBindings() map[string]adminOperation {
 	}
 }
 
-// adminListRequests answers the journal, newest first: ?operation=&status=&reason=&limit=.
+// adminListRequests answers the journal, newest first, filtered by the optional query
+// parameters operation, status, reason and limit (admin.yaml).
 func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request, _ adminInput) {
 	q := r.URL.Query()
 	f := journal.Filter{Operation: q.Get("operation"), Reason: q.Get("reason")}
