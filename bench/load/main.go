@@ -22,15 +22,17 @@ import (
 )
 
 type config struct {
-	base, mode, token, users string
-	conns                    int
-	duration                 time.Duration
+	base, tokens, mode, token, users string
+	conns                            int
+	duration                         time.Duration
 }
 
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.base, "url", "http://127.0.0.1:8080", "server base URL")
 	flag.StringVar(&cfg.mode, "mode", "plain", "plain (GET /), e1, e2, e4, e8 or mix (the soak: 10% E1, 30% E2, 60% E4)")
+	flag.StringVar(&cfg.tokens, "token-url", "", "base URL the workers of e2/e4/e8/mix get their token set from (default: -url);\n"+
+		"e4/e8 with -url the plain baseline and this the mock send the plain handler the mock rows' very requests")
 	flag.StringVar(&cfg.token, "company-token", "bench-company-token", "company access token for E1")
 	flag.StringVar(&cfg.users, "user-format", "admin%d@bench.example", "Super Admin email per worker (Sprintf of the worker index)")
 	flag.IntVar(&cfg.conns, "c", 50, "connections (one worker each)")
@@ -38,6 +40,9 @@ func main() {
 	report := flag.String("report", "", "instead of loading: summarize this results file (see report.go)")
 	startup := flag.String("startup", "", "instead of loading: time this plummock binary from exec to its first answer")
 	flag.Parse()
+	if cfg.tokens == "" {
+		cfg.tokens = cfg.base
+	}
 	switch {
 	case *report != "":
 		if err := printReport(os.Stdout, *report); err != nil {

@@ -7,25 +7,23 @@ import (
 )
 
 // newWorker builds worker i for the mode. E2, E4 and E8 first get a token set for the worker's
-// own Super Admin through E1 (not measured); E2 then presents each answer's refresh token in
-// the next request, so every request rotates a token exactly once.
+// own Super Admin through E1 (not measured) at cfg.tokens; E2 then presents each answer's refresh
+// token in the next request, so every request rotates a token exactly once. E4 and E8 pointed at
+// the plain baseline (-url) with tokens from the mock (-token-url) send the plain handler the very
+// request shape the mock's rows send, so their ratio isolates plummock's own cost.
 func newWorker(c *http.Client, cfg config, i int) (*worker, error) {
 	w := &worker{client: c, statuses: map[int]int{}}
 	user := fmt.Sprintf(cfg.users, i)
-	create := func() (*http.Request, error) {
-		return post(cfg.base+"/chef/v1/oauth/token/create/user", cfg.token,
-			`{"user_input":"`+user+`","scope":"user_session"}`), nil
-	}
-	if cfg.mode == "plain" {
+	create := func() (*http.Request, error) { return createUser(cfg.base, cfg.token, user), nil }
+	switch cfg.mode {
+	case "plain":
 		w.next = func([]byte) (*http.Request, error) { return http.NewRequest("GET", cfg.base+"/", nil) }
 		return w, nil
-	}
-	if cfg.mode == "e1" {
+	case "e1":
 		w.next = func([]byte) (*http.Request, error) { return create() }
 		return w, nil
 	}
-	req, _ := create()
-	set, status, err := do(c, req)
+	set, status, err := do(c, createUser(cfg.tokens, cfg.token, user))
 	if err != nil || status != http.StatusOK {
 		return nil, fmt.Errorf("worker %d: E1 for %s: %d %v %s", i, user, status, err, set)
 	}
@@ -45,6 +43,12 @@ func newWorker(c *http.Client, cfg config, i int) (*worker, error) {
 		return nil, fmt.Errorf("unknown -mode %q (plain, e1, e2, e4, e8, mix)", cfg.mode)
 	}
 	return w, nil
+}
+
+// createUser is E1 for one Super Admin at base: the measured request of E1 and the mix, and how
+// every other mode gets its worker's token set.
+func createUser(base, companyToken, user string) *http.Request {
+	return post(base+"/chef/v1/oauth/token/create/user", companyToken, `{"user_input":"`+user+`","scope":"user_session"}`)
 }
 
 func refresh(base, token string) (*http.Request, error) {
