@@ -70,34 +70,37 @@ start_peer() {
   return 1
 }
 
-# measure ROW SERVER MODE ROUND: one measurement by each tool, appended to results.tsv. The
-# peer's row is measured by wrk only (the Go generator speaks Plum, not its token endpoint).
+# measure ROUND ROW SERVER MODE [TOKENS]: one measurement by each tool, appended to results.tsv.
+# TOKENS names the server E4/E8 get their token from (default SERVER): the mock, for the plain
+# baseline fed E4's/E8's request. The peer's row is measured by wrk only (the Go generator speaks
+# Plum, not its token endpoint).
 measure() {
-  local row=$1 server=$2 mode=$3 round=$4 base=${URL[$2]} line
+  local round=$1 row=$2 server=$3 mode=$4 base=${URL[$3]} tokens=${URL[${5:-$3}]} line
   if [[ $mode != peer ]]; then
-    line=$(timeout 120 "$OUT/load" -url "$base" -mode "$mode" -c "$CONNS" -d "$DURATION" \
+    line=$(timeout 120 "$OUT/load" -url "$base" -token-url "$tokens" -mode "$mode" -c "$CONNS" -d "$DURATION" \
       -company-token bench-company-token -user-format 'admin%d@bench.example' 2> >(sed "s/^/$row round $round: /" >>"$OUT/load.err"))
     read -r rps p50 p99 _ errs <<<"$line"
     echo "$row go $round $rps $p50 $p99 $errs $(rss_kb "${PID[$server]}")" >>"$OUT/results.tsv"
   fi
   if command -v wrk >/dev/null && [[ $mode != e2 ]]; then
-    line=$(run_wrk "$base" "$mode")
+    line=$(run_wrk "$base" "$mode" "$tokens")
     echo "$row wrk $round $line $(rss_kb "${PID[$server]}")" >>"$OUT/results.tsv"
   fi
 }
 
-# run_wrk BASE MODE prints "rps p50_ms p99_ms errors" from one wrk run.
+# run_wrk BASE MODE [TOKENS] prints "rps p50_ms p99_ms errors" from one wrk run. E4/E8 take their
+# user token from TOKENS (default BASE), so the plain baseline can be sent the mock's very request.
 run_wrk() {
-  local base=$1 mode=$2 script="$OUT/$2.lua" url=$1/ token
+  local base=$1 mode=$2 tokens=${3:-$1} script="$OUT/$2.lua" url=$1/ token
   case $mode in
   e1) url=$base/chef/v1/oauth/token/create/user
     lua_e1 "$script" ;;
   peer) url=$base/token
     lua_peer "$script" ;;
   e4) url=$base/chef/v1/oauth/token
-    token=$(user_token "$base"); lua_post "$script" "$token" "" GET ;;
+    token=$(user_token "$tokens"); lua_post "$script" "$token" "" GET ;;
   e8) url=$base/chef/v1/oauth/api
-    token=$(user_token "$base")
+    token=$(user_token "$tokens")
     lua_post "$script" "$token" '{"query":"storesAdmin.query.user_balance","tag":"storeAdmin","variables":{"user_data":{"email":"admin0@bench.example"}}}' ;;
   *) echo "" >"$script" ;;
   esac

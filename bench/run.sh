@@ -10,7 +10,8 @@
 #   SOAK=10m bench/run.sh             # then a soak: mixed E1/E2/E4 load, RSS sampled every 30 s
 #   PEER=path/to/oauth2-mock-server bench/run.sh   # also the peer's token endpoint (wrk only)
 #   BEFORE=path/to/older/plummock bench/run.sh      # also E1/E2/E4/E8 of an older build, interleaved
-#   ROWS_ONLY="E4 E8" bench/run.sh    # only these mock rows (the baselines are always measured)
+#   ROWS_ONLY="E4 E8" bench/run.sh    # only these mock rows (plain and sign always measured,
+#                                     # plain-e4/plain-e8 whenever E4/E8 are)
 #
 # Only 127.0.0.1 is loaded; every load loop is bounded by DURATION. Every server it starts is
 # stopped on exit.
@@ -48,7 +49,13 @@ fi
 [[ -n "$PEER" ]] && start_peer "${PEER_PORT:-18095}"
 record_idle
 
-ROWS=("plain plain plain" "sign sign plain")
+# plain-e4/plain-e8: the plain handler sent E4's/E8's very request (a token from the mock), the
+# like-for-like yardstick of E4/E8, measured whenever they are.
+ROWS=("plain plain plain")
+for e in ${ROWS_ONLY:-E1 E2 E4 E8}; do
+  if [[ $e == E4 || $e == E8 ]]; then ROWS+=("plain-${e,,} plain ${e,,} mock"); fi
+done
+ROWS+=("sign sign plain")
 for e in ${ROWS_ONLY:-E1 E2 E4 E8}; do
   ROWS+=("$e mock ${e,,}")
   [[ -n "$BEFORE" ]] && ROWS+=("$e-before mock-before ${e,,}")
@@ -60,7 +67,7 @@ for alg in $ALGS; do ROWS+=("E1-$alg mock-$alg e1" "E2-$alg mock-$alg e2"); done
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "# round $round/$ROUNDS" >&2
-  for row in "${ROWS[@]}"; do measure $row "$round"; done
+  for row in "${ROWS[@]}"; do measure "$round" $row; done
 done
 
 report
