@@ -79,36 +79,85 @@ func baselineOf(row string) string {
 	return "plain"
 }
 
+// sameReqOf is the like-for-like yardstick of an E4/E8 row (E4-before too): the plain handler
+// fed that row's very request, so the ratio leaves out what net/http and the kernel spend on a
+// bigger request and keeps plummock's own cost. "" for the other rows.
+func sameReqOf(row string) string {
+	for _, e := range []string{"E4", "E8"} {
+		if strings.HasPrefix(row, e) {
+			return "plain-" + strings.ToLower(e)
+		}
+	}
+	return ""
+}
+
+// table is a results file read for the report.
+type table struct {
+	samples map[key][]sample
+	order   []key
+}
+
+// rps is a row's median requests/s by one tool; 0 when that tool did not measure it.
+func (t table) rps(k key) float64 {
+	return median(t.samples[k], func(s sample) float64 { return s.rps })
+}
+
+// judgedBy is the baseline a row's target is judged by: the like-for-like one when it was
+// measured by the same tool, else the general one (so older results files read as before).
+func (t table) judgedBy(k key) string {
+	if same := sameReqOf(k.row); same != "" && t.rps(key{same, k.tool}) > 0 {
+		return same
+	}
+	return baselineOf(k.row)
+}
+
+// ratio is the row's req/s over base's by the same tool, * when it is judged by base; "" when
+// base is not named or was not measured by that tool (never a division by zero).
+func (t table) ratio(k key, base string) string {
+	b := t.rps(key{base, k.tool})
+	if base == "" || b == 0 {
+		return ""
+	}
+	mark := ""
+	if t.judgedBy(k) == base {
+		mark = "*"
+	}
+	return fmt.Sprintf("%.0f%%%s", 100*t.rps(k)/b, mark)
+}
+
+// ratios are the row's cells under vs plain, vs sign and vs same req; the first two keep their
+// "-" for a baseline the tool did not measure.
+func (t table) ratios(k key) [3]string {
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	return [3]string{dash(t.ratio(k, "plain")), dash(t.ratio(k, "sign")), t.ratio(k, sameReqOf(k.row))}
+}
+
 func printReport(w io.Writer, path string) error {
 	samples, order, idle, err := readResults(path)
 	if err != nil {
 		return err
 	}
+	t := table{samples, order}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\ttool\trounds\treq/s\tp50 ms\tp99 ms\terrors\tRSS MB\tvs plain\tvs sign\t")
+	fmt.Fprintln(tw, "endpoint\ttool\trounds\treq/s\tp50 ms\tp99 ms\terrors\tRSS MB\tvs plain\tvs sign\tvs same req\t")
 	for _, k := range order {
-		ss := samples[k]
-		rps := median(ss, func(s sample) float64 { return s.rps })
-		ratio := func(base string) string {
-			b := median(samples[key{base, k.tool}], func(s sample) float64 { return s.rps })
-			if b == 0 {
-				return "-"
-			}
-			mark := ""
-			if baselineOf(k.row) == base {
-				mark = "*"
-			}
-			return fmt.Sprintf("%.0f%%%s", 100*rps/b, mark)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.0f\t%.1f\t%s\t%s\t\n", k.row, k.tool, len(ss), rps,
+		ss, r := samples[k], t.ratios(k)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.0f\t%.1f\t%s\t%s\t%s\t\n", k.row, k.tool, len(ss), t.rps(k),
 			median(ss, func(s sample) float64 { return s.p50 }), median(ss, func(s sample) float64 { return s.p99 }),
 			median(ss, func(s sample) float64 { return s.errors }), median(ss, func(s sample) float64 { return s.rssKB })/1024,
-			ratio("plain"), ratio("sign"))
+			r[0], r[1], r[2])
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "(medians over the rounds; * marks the ratio each target is judged by; RSS after the load)")
+	fmt.Fprintln(w, "(req/s over the same tool's: vs plain, the plain handler's for a bare GET /; vs sign, the signing"+
+		" handler's; vs same req, the plain handler's sent the row's own request: plain-e4/plain-e8 for E4*/E8*)")
 	var names []string
 	for n := range idle {
 		names = append(names, n)
