@@ -100,6 +100,7 @@ func TestCIDocGoTestsUsePlumtestThroughAReplace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("clones the repository and builds a module that uses it")
 	}
+	cacheModuleGraph(t)
 	script, env := docSteps(t, "gomod")
 	// Offline, tidy cannot fetch the test-only modules of old dependencies (yaml.v3's tests);
 	// -e lets it write go.mod without them, which the build does not need.
@@ -148,5 +149,18 @@ func stopPidFile(path string) {
 		if p, err := os.FindProcess(pid); err == nil {
 			_ = p.Kill()
 		}
+	}
+}
+
+// cacheModuleGraph puts the go.mod of every module in this repository's graph in the module
+// cache, as any machine that has fetched the repository's dependencies online has them. Offline,
+// tidy reads them all (test-only ones included); on a fresh machine nothing else had fetched them
+// yet when this test ran, and it failed.
+func cacheModuleGraph(t *testing.T) {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-m", "all")
+	cmd.Dir = repoRoot
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go list -m all: %v\n%s", err, out)
 	}
 }
