@@ -71,7 +71,7 @@ func NewSet(capacity int) *Set {
 // are not kept.
 func (s *Set) Add(values ...string) {
 	for _, v := range values {
-		if len(v) >= MinHarvested && !isJWT(v) {
+		if len(v) >= MinHarvested && !IsJWT(v) {
 			s.insert(v)
 		}
 	}
@@ -277,8 +277,8 @@ func gramAt(s string, i int) uint32 {
 // filterIndex spreads grams over the filter (Fibonacci hashing).
 func filterIndex(g uint32) uint32 { return (g * 0x9E3779B1) >> (32 - filterLog) }
 
-// isJWT reports whether v is one whole compact JWS (what JWTs hides without help).
-func isJWT(v string) bool {
+// IsJWT reports whether v is one whole compact JWS (what JWTs hides without help).
+func IsJWT(v string) bool {
 	if !strings.HasPrefix(v, jwtStart) || strings.Count(v, ".") != 2 || strings.IndexByte(v, '.') < len(jwtStart)+2 {
 		return false
 	}
@@ -291,7 +291,7 @@ func isJWT(v string) bool {
 }
 
 // jwtByte marks the bytes of a compact JWS: base64url and the dots between segments. A lookup
-// table, read only: isJWT runs over every bearer token the journal meets.
+// table, read only: IsJWT runs over every bearer token the journal meets.
 var jwtByte = func() (t [256]bool) {
 	for _, c := range []byte(".-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 		t[c] = true

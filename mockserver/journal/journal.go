@@ -14,21 +14,32 @@ import (
 
 // Entry is one recorded call.
 type Entry struct {
-	Seq        uint64            `json:"seq"`
-	Time       time.Time         `json:"time"`
-	RequestID  string            `json:"request_id"`
-	Method     string            `json:"method"`
-	Path       string            `json:"path"`
-	Query      string            `json:"query,omitempty"`
-	Operation  string            `json:"operation,omitempty"`
-	Status     int               `json:"status"`
-	DurationMS float64           `json:"duration_ms"`
-	ErrorCode  string            `json:"error_code,omitempty"`
-	Fault      string            `json:"fault,omitempty"`
-	Reason     string            `json:"reason,omitempty"` // the Plummock-Reason header of the answer
-	Headers    map[string]string `json:"request_headers,omitempty"`
-	Request    any               `json:"request_body,omitempty"`
-	Response   any               `json:"response_body,omitempty"`
+	Seq        uint64    `json:"seq"`
+	Time       time.Time `json:"time"`
+	RequestID  string    `json:"request_id"`
+	Method     string    `json:"method"`
+	Path       string    `json:"path"`
+	Query      string    `json:"query,omitempty"`
+	Operation  string    `json:"operation,omitempty"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	ErrorCode  string    `json:"error_code,omitempty"`
+	Fault      string    `json:"fault,omitempty"`
+	Reason     string    `json:"reason,omitempty"` // the Plummock-Reason header of the answer
+	Headers    *Headers  `json:"request_headers,omitempty"`
+	Request    any       `json:"request_body,omitempty"`
+	Response   any       `json:"response_body,omitempty"`
+}
+
+// Headers are the request headers the journal keeps, redacted. A struct rather than a map: the
+// names are fixed, and building a map was a tenth of the journal's cost on E4 and E8. The
+// fields are in the order encoding/json gives a map's keys, so the JSON is the same.
+type Headers struct {
+	Authorization string `json:"Authorization,omitempty"` // scheme and fingerprint only
+	ContentType   string `json:"Content-Type,omitempty"`
+	Origin        string `json:"Origin,omitempty"`
+	UserAgent     string `json:"User-Agent,omitempty"`
+	RequestID     string `json:"X-Request-Id,omitempty"`
 }
 
 // Filter selects entries; zero fields match everything.

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -133,8 +134,8 @@ func TestOneCallOneFingerprintPerSecret(t *testing.T) {
 		e := New(0).NewEntry(Call{Request: r, Status: 200, ResponseBody: resp, ResponseJSON: known})
 		out, _ := json.Marshal(e)
 		fpA, fpB := redact.Fingerprint(jwtA), redact.Fingerprint(jwtB)
-		if e.Headers["Authorization"] != "Bearer "+fpA {
-			t.Errorf("Authorization = %q, want Bearer %s", e.Headers["Authorization"], fpA)
+		if e.Headers.Authorization != "Bearer "+fpA {
+			t.Errorf("Authorization = %q, want Bearer %s", e.Headers.Authorization, fpA)
 		}
 		if !strings.Contains(string(out), `"access_token":"`+fpA+`"`) || !strings.Contains(string(out), `"refresh_token":"`+fpB+`"`) {
 			t.Errorf("known=%v: answer not fingerprinted token by token: %s", known, out)
@@ -233,5 +234,25 @@ func TestBasicPasswordBecomesKnown(t *testing.T) {
 	e := j.NewEntry(Call{Request: httptest.NewRequest("POST", "/x", nil), RequestBody: []byte(`{"p":"basic-password-1"}`), Status: 400})
 	if out, _ := json.Marshal(e); strings.Contains(string(out), "basic-password-1") {
 		t.Errorf("password in clear: %s", out)
+	}
+}
+
+// The kept headers are encoded as the map they replaced was: names sorted, empty ones left out,
+// and no request_headers at all for a call that sent none of them.
+func TestRecordedHeadersJSONShape(t *testing.T) {
+	r := httptest.NewRequest("POST", "/chef/v1/oauth/api", nil)
+	r.Header.Set("X-Request-Id", "abc-123")
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("demo-client:s3cret-pass")))
+	out, _ := json.Marshal(New(0).NewEntry(Call{Request: r, Status: 200}))
+	want := `"request_headers":{"Authorization":"Basic ` + redact.Fingerprint(base64.StdEncoding.EncodeToString([]byte("demo-client:s3cret-pass"))) +
+		`","Content-Type":"application/json","X-Request-Id":"abc-123"}`
+	if !strings.Contains(string(out), want) {
+		t.Errorf("entry = %s\nwant it to hold %s", out, want)
+	}
+	bare := httptest.NewRequest("GET", "/chef/v1/oauth/token", nil)
+	bare.Header.Del("User-Agent")
+	if out, _ := json.Marshal(New(0).NewEntry(Call{Request: bare, Status: 401})); strings.Contains(string(out), "request_headers") {
+		t.Errorf("a call without the kept headers has request_headers: %s", out)
 	}
 }

@@ -16,9 +16,46 @@ const maxPrints = 1024
 type prints struct {
 	mu sync.Mutex
 	m  map[string]string
+	// headers maps an Authorization header carrying a JWT to its record: the same header comes
+	// call after call, and a JWT teaches the known secrets nothing, so its record can be reused
+	// as it is.
+	headers map[string]authRecord
 }
 
-func newPrints() *prints { return &prints{m: make(map[string]string, maxPrints)} }
+// authRecord is what the journal keeps of one Authorization header.
+type authRecord struct {
+	kept        string // "Bearer fp:..."
+	credential  string // the token it names, and its fingerprint: the answer often holds it too
+	fingerprint string
+}
+
+func newPrints() *prints {
+	return &prints{m: make(map[string]string, maxPrints), headers: make(map[string]authRecord, maxPrints)}
+}
+
+// recorded is the record kept for an Authorization header, if one was kept.
+func (p *prints) recorded(header string) (authRecord, bool) {
+	if p == nil {
+		return authRecord{}, false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rec, ok := p.headers[header]
+	return rec, ok
+}
+
+// keepRecorded remembers the record of an Authorization header whose credential is a JWT.
+func (p *prints) keepRecorded(header string, rec authRecord) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.headers) >= maxPrints {
+		clear(p.headers)
+	}
+	p.headers[header] = rec
+}
 
 // of is redact.Fingerprint(secret), from the memo when it is there (a nil memo: computed).
 func (p *prints) of(secret string) string {

@@ -28,3 +28,32 @@ func TestPrintsAreFingerprintsAndBounded(t *testing.T) {
 		t.Fatalf("nil memo: %q", got)
 	}
 }
+
+// TestAuthorizationRecordReusedOnlyForJWTs: a bearer JWT met again gets the record it got the
+// first time, from the memo; an opaque credential is never kept there, because each call must
+// teach it to the known secrets again (the set may have forgotten it since).
+func TestAuthorizationRecordReusedOnlyForJWTs(t *testing.T) {
+	j := New(0)
+	jwtToken := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnQQ"
+	opaque := "opaque-bearer-credential-1234"
+	for call := 0; call < 2; call++ {
+		for _, cred := range []string{jwtToken, opaque} {
+			rd := redactor{known: j.secrets, prints: j.prints}
+			if got, want := rd.authorization("Bearer "+cred), "Bearer "+redact.Fingerprint(cred); got != want {
+				t.Fatalf("call %d: authorization(%s) = %q, want %q", call, cred[:6], got, want)
+			}
+			if rd.lastSecret != cred || rd.lastPrint != redact.Fingerprint(cred) {
+				t.Fatalf("call %d: the call's memo does not name the credential it just saw", call)
+			}
+		}
+	}
+	if _, kept := j.prints.headers["Bearer "+opaque]; kept {
+		t.Error("an opaque credential's record was kept for reuse")
+	}
+	if _, kept := j.prints.headers["Bearer "+jwtToken]; !kept {
+		t.Error("a JWT's record was not kept for reuse")
+	}
+	if !j.secrets.Contains(opaque) {
+		t.Error("the opaque credential was not learned")
+	}
+}

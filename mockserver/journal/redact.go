@@ -41,24 +41,35 @@ func (rd *redactor) secret(v string) string {
 // text hides known secrets and JWTs in free text (a path, a header, a reason).
 func (rd *redactor) text(s string) string { return rd.known.Redact(s) }
 
-// recordedHeaders are the request headers worth keeping; Authorization is kept as a scheme and
-// a fingerprint only.
-func (rd *redactor) recordedHeaders(h http.Header) map[string]string {
-	out := make(map[string]string, 2)
-	for _, name := range []string{"Content-Type", "Origin", "User-Agent", "X-Request-Id"} {
-		if v := h.Get(name); v != "" {
-			out[name] = rd.text(v)
-		}
-	}
+// recordedHeaders are the request headers worth keeping (nil when the call sent none of them);
+// Authorization is kept as a scheme and a fingerprint only.
+func (rd *redactor) recordedHeaders(h http.Header) *Headers {
+	out := Headers{ContentType: rd.header(h, "Content-Type"), Origin: rd.header(h, "Origin"),
+		UserAgent: rd.header(h, "User-Agent"), RequestID: rd.header(h, "X-Request-Id")}
 	if auth := h.Get("Authorization"); auth != "" {
-		out["Authorization"] = rd.authorization(auth)
+		out.Authorization = rd.authorization(auth)
 	}
-	return out
+	if out == (Headers{}) {
+		return nil
+	}
+	return &out
+}
+
+// header is one request header with known secrets and JWTs hidden.
+func (rd *redactor) header(h http.Header, name string) string {
+	if v := h.Get(name); v != "" {
+		return rd.text(v)
+	}
+	return ""
 }
 
 // authorization keeps the scheme and replaces the credential with its fingerprint. The password
 // of Basic credentials becomes known too, so it is hidden if it shows up on its own later.
 func (rd *redactor) authorization(v string) string {
+	if rec, ok := rd.prints.recorded(v); ok {
+		rd.lastSecret, rd.lastPrint = rec.credential, rec.fingerprint
+		return rec.kept
+	}
 	scheme, cred, ok := strings.Cut(v, " ")
 	if !ok {
 		return rd.secret(v)
@@ -71,7 +82,12 @@ func (rd *redactor) authorization(v string) string {
 			}
 		}
 	}
-	return scheme + " " + rd.secret(cred)
+	fp := rd.secret(cred)
+	kept := scheme + " " + fp
+	if redact.IsJWT(cred) {
+		rd.prints.keepRecorded(v, authRecord{kept: kept, credential: cred, fingerprint: fp})
+	}
+	return kept
 }
 
 // query shows the query percent-decoded, with the values of secret-named parameters and every
