@@ -76,9 +76,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, apiErr)
 		return
 	}
-	op := req.route.Operation.OperationID
-	r.Body = io.NopCloser(bytes.NewReader(req.body))
-	handler := s.operations[op]
+	// Handlers read the checked input, never r.Body (already drained; strict mode rewinds it
+	// for the answer's check).
+	handler := s.operations[req.route.Operation.OperationID]
 	if s.opts.Strict {
 		s.serveStrict(w, r, req, handler)
 		return
@@ -157,6 +157,9 @@ func (s *Server) readBody(r *http.Request, req *request) *apierr.Error {
 
 // isJSON accepts application/json in any case, with parameters such as charset.
 func isJSON(contentType string) bool {
+	if contentType == "application/json" { // what nearly every client sends: no parsing
+		return true
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && mt == "application/json"
 }

@@ -19,7 +19,9 @@ func Check(b []byte) error {
 // path ("variables.user_data.email"), from the same single pass, so a handler reads its fields
 // without decoding the body a second time. Strings inside arrays are not collected.
 func Strings(b []byte) (map[string]string, error) {
-	s := &scanner{b: b, strings: make(map[string]string, 4)}
+	// One copy of the body as a string: every escape-free key and value is a slice of it, so
+	// collecting them allocates once rather than once per string.
+	s := &scanner{b: b, text: string(b), strings: make(map[string]string, 4)}
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -57,6 +59,7 @@ func (s *scanner) check() error {
 // under a key that itself holds a dot.
 type scanner struct {
 	b       []byte
+	text    string // b as a string, when strings are collected ("" otherwise)
 	i       int
 	strings map[string]string
 	hidden  int // enclosing arrays and dotted keys of the value being read

@@ -36,6 +36,8 @@ func (s *scanner) strDecoded(field string, key, want bool) (string, error) {
 			switch {
 			case !want:
 				return "", nil
+			case plain && s.text != "":
+				return s.text[start : s.i-1], nil
 			case plain:
 				return string(s.b[start : s.i-1]), nil
 			}
