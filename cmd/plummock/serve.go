@@ -152,6 +152,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stderr, "plummock:", err)
 		return 2
 	}
+	tuneGC(getenv)
 	st, closeStore, err := openStore(ctx, cfg.store, store.Limits{MaxTokens: cfg.maxTokens}, cfg.opts.Logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "plummock:", err)
