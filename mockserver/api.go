@@ -18,7 +18,8 @@ import (
 	"github.com/plummock/plummock/mockserver/jsonbody"
 )
 
-// operation handles one operationId of openapi.yaml, given what the pipeline already read.
+// operation handles one operationId of openapi.yaml, given what the pipeline already read. It
+// reads the body's fields from in, never from r.Body: admission has drained it.
 type operation func(w http.ResponseWriter, r *http.Request, in input)
 
 // input is what admission read from a request, so no handler reads or parses it again.
@@ -76,8 +77,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, apiErr)
 		return
 	}
-	// Handlers read the checked input, never r.Body (already drained; strict mode rewinds it
-	// for the answer's check).
+	// Handlers read in, not r.Body (see operation); strict mode rewinds it for the answer's check.
 	handler := s.operations[req.route.Operation.OperationID]
 	if s.opts.Strict {
 		s.serveStrict(w, r, req, handler)

@@ -114,8 +114,11 @@ func (t table) judgedBy(k key) string {
 // ratio is the row's req/s over base's by the same tool, * when it is judged by base; "" when
 // base is not named or was not measured by that tool (never a division by zero).
 func (t table) ratio(k key, base string) string {
+	if base == "" {
+		return ""
+	}
 	b := t.rps(key{base, k.tool})
-	if base == "" || b == 0 {
+	if b == 0 {
 		return ""
 	}
 	mark := ""
@@ -157,7 +160,8 @@ func printReport(w io.Writer, path string) error {
 	}
 	fmt.Fprintln(w, "(medians over the rounds; * marks the ratio each target is judged by; RSS after the load)")
 	fmt.Fprintln(w, "(req/s over the same tool's: vs plain, the plain handler's for a bare GET /; vs sign, the signing"+
-		" handler's; vs same req, the plain handler's sent the row's own request: plain-e4/plain-e8 for E4*/E8*)")
+		" handler's; vs same req, the plain handler's sent the row's own request: plain-e4 for E4 and E4-before,"+
+		" plain-e8 for E8 and E8-before, each judged by it where that tool measured it)")
 	var names []string
 	for n := range idle {
 		names = append(names, n)

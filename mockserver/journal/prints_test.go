@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"encoding/base64"
 	"fmt"
 	"testing"
 
@@ -55,5 +56,23 @@ func TestAuthorizationRecordReusedOnlyForJWTs(t *testing.T) {
 	}
 	if !j.secrets.Contains(opaque) {
 		t.Error("the opaque credential was not learned")
+	}
+}
+
+// TestBasicCredentialsAreNeverReused: a Basic header is never answered from the memo, so its
+// password is learned on every call, even after the known secrets forgot it.
+func TestBasicCredentialsAreNeverReused(t *testing.T) {
+	j := New(0)
+	header := "Basic " + base64.StdEncoding.EncodeToString([]byte("demo-client:basic-pass-42"))
+	for call := 0; call < 2; call++ {
+		j.secrets = redact.NewSet(0) // as if the set had forgotten everything since the last call
+		rd := redactor{known: j.secrets, prints: j.prints}
+		rd.authorization(header)
+		if !j.secrets.Contains("basic-pass-42") {
+			t.Fatalf("call %d: the Basic password was not learned", call)
+		}
+	}
+	if len(j.prints.headers) != 0 {
+		t.Errorf("a Basic header's record was kept for reuse")
 	}
 }

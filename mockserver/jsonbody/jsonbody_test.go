@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -158,4 +159,29 @@ func BenchmarkCheckReference(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestKeptValuesDoNotHoldTheBody: a value a handler keeps (a scope lives as long as its token
+// family) must not keep the whole body alive. A thousand values from 64 KiB bodies padded with
+// white space would hold 64 MB if they were slices of their bodies.
+func TestKeptValuesDoNotHoldTheBody(t *testing.T) {
+	pad := strings.Repeat(" ", 64<<10)
+	kept := make([]string, 0, 1000)
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := 0; i < 1000; i++ {
+		fields, err := Strings([]byte(`{"scope":"user_session"` + pad + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, fields["scope"])
+	}
+	var after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 8<<20 {
+		t.Errorf("keeping 1000 values grew the heap by %d MB: they hold their bodies", grown>>20)
+	}
+	runtime.KeepAlive(kept)
 }

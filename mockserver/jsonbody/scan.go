@@ -19,8 +19,8 @@ func Check(b []byte) error {
 // path ("variables.user_data.email"), from the same single pass, so a handler reads its fields
 // without decoding the body a second time. Strings inside arrays are not collected.
 func Strings(b []byte) (map[string]string, error) {
-	// One copy of the body as a string: every escape-free key and value is a slice of it, so
-	// collecting them allocates once rather than once per string.
+	// One copy of the body as a string: every escape-free key is a slice of it, so reading
+	// the keys allocates once rather than once per key. Values are copied on their own.
 	s := &scanner{b: b, text: string(b), strings: make(map[string]string, 4)}
 	if err := s.check(); err != nil {
 		return nil, err

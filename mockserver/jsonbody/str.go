@@ -36,7 +36,10 @@ func (s *scanner) strDecoded(field string, key, want bool) (string, error) {
 			switch {
 			case !want:
 				return "", nil
-			case plain && s.text != "":
+			case plain && key && s.text != "":
+				// A key only names a value during this request; a value may be kept (a
+				// scope lives as long as its token family), so it gets its own bytes
+				// rather than holding the whole body alive.
 				return s.text[start : s.i-1], nil
 			case plain:
 				return string(s.b[start : s.i-1]), nil

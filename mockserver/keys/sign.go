@@ -58,12 +58,12 @@ func (s *Set) Algorithms() []string {
 }
 
 // limited runs sign holding one of the per-core signing slots, and yields the core once the
-// signature is made. A signature is a millisecond of CPU with no point where Go would switch
-// goroutines; meanwhile other requests have queued (a signature waiting for the slot, requests
-// read since). Without the yield this request's remaining work runs first, and the queued ones
-// wait longer still, in an order the scheduler does not keep fair. With 50 connections on
-// 2 cores, yielding cut E1's p99 by about a third with requests/s unchanged or better
-// (BENCHMARKS.md).
+// signature is made. A signature is a millisecond of CPU, well inside the 10 ms a goroutine
+// runs before Go preempts it; meanwhile other requests have queued (a signature waiting for a
+// slot, requests read since). Without the yield this request's remaining work runs first and
+// the queued ones wait longer, in an order the scheduler does not keep fair. With 50
+// connections on 2 cores the yield halved E1's and E2's p99, with requests/s unchanged or
+// better (BENCHMARKS.md).
 func (s *Set) limited(sign func() (string, error)) (string, error) {
 	s.signing <- struct{}{}
 	defer func() {
