@@ -1,6 +1,7 @@
 // Package journal keeps a bounded ring of recent API calls, with every token and secret
 // replaced by a fingerprint before it is stored, so a developer can see why a call was refused
-// without the journal ever holding a credential.
+// without an entry ever holding a credential. (To find secrets the journal must know them: the
+// set of known values and the fingerprint memos hold them in memory, never in an entry.)
 package journal
 
 import (
