@@ -2,7 +2,6 @@ package tokens
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -74,14 +73,5 @@ func raceServices(t *testing.T, svcs []*Service, n int, token string) int {
 		_, err := svcs[i%len(svcs)].Refresh(context.Background(), store.KindUser, refreshReq(token))
 		return err
 	})
-	wins := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			wins++
-		case !errors.Is(err, ErrInvalidGrant):
-			t.Errorf("refresh %d: %v, want invalid_grant", i, err)
-		}
-	}
-	return wins
+	return storetest.Winners(t, errs, ErrInvalidGrant)
 }

@@ -14,11 +14,7 @@ import (
 // Inspect implements Inspector: a company's families ("" is not supported: a company is
 // named), oldest first, and its subjects' watermarks, as lua/inspect.lua reads them.
 func (r *Redis) Inspect(ctx context.Context, companyID string) (store.Inspection, error) {
-	arg, err := payload(map[string]any{"css": []string{redisCompanySet(store.KindUser, companyID), redisCompanySet(store.KindCompany, companyID)}})
-	if err != nil {
-		return store.Inspection{}, err
-	}
-	v, err := r.run(ctx, "inspect", arg)
+	v, err := r.runJSON(ctx, "inspect", map[string]any{"css": []string{redisCompanySet(store.KindUser, companyID), redisCompanySet(store.KindCompany, companyID)}})
 	if err != nil {
 		return store.Inspection{}, err
 	}
@@ -64,28 +60,37 @@ func decodeFamily(row any) (store.Family, uint64, error) {
 	if err != nil {
 		return store.Family{}, 0, err
 	}
-	f := store.Family{ID: str(cols[0]), Created: created, Refresh: []store.RefreshToken{}, Access: []store.AccessToken{}}
-	refresh, _ := cols[3].([]any)
-	for _, rec := range refresh {
-		t, err := decodeRefresh(rec)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		} else if err != nil {
-			return store.Family{}, 0, err
-		}
-		f.Refresh, f.Grant = append(f.Refresh, t), t.Grant
+	f := store.Family{ID: str(cols[0]), Created: created}
+	if f.Refresh, err = decodeLive(cols[3], decodeRefresh); err != nil {
+		return store.Family{}, 0, err
 	}
-	access, _ := cols[4].([]any)
-	for _, rec := range access {
-		t, err := decodeAccess(rec)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		} else if err != nil {
-			return store.Family{}, 0, err
-		}
-		f.Access, f.Grant = append(f.Access, t), t.Grant
+	if f.Access, err = decodeLive(cols[4], decodeAccess); err != nil {
+		return store.Family{}, 0, err
+	}
+	// The family's grant is its last record's: the last access token's where one is left.
+	if n := len(f.Access); n > 0 {
+		f.Grant = f.Access[n-1].Grant
+	} else if n := len(f.Refresh); n > 0 {
+		f.Grant = f.Refresh[n-1].Grant
 	}
 	return f, seq, nil
+}
+
+// decodeLive decodes a list of records, leaving out those Redis dropped by TTL. It answers an
+// empty list, never nil, so the family's JSON shows [] for none.
+func decodeLive[T any](list any, decode func(any) (T, error)) ([]T, error) {
+	recs, _ := list.([]any)
+	out := []T{}
+	for _, rec := range recs {
+		t, err := decode(rec)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // luaSubject is lua/lib.lua's subject document.

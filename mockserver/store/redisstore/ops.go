@@ -18,6 +18,16 @@ func payload(v any) (string, error) {
 	return string(b), err
 }
 
+// runJSON runs a script whose one argument is v as JSON (the scripts that take a record of
+// arguments rather than a key or none).
+func (r *Redis) runJSON(ctx context.Context, name string, v any) (any, error) {
+	arg, err := payload(v)
+	if err != nil {
+		return nil, err
+	}
+	return r.run(ctx, name, arg)
+}
+
 // Reset implements Store: a new generation with the fixtures and the seed, then the old
 // generation's keys are deleted (their TTLs would drop them anyway).
 func (r *Redis) Reset(ctx context.Context, set *fixtures.Set, seed store.Seed) error {
@@ -115,14 +125,10 @@ func (r *Redis) Issue(ctx context.Context, p store.Pair, opts store.IssueOptions
 	}
 	sup, _ := revocationJSON(store.Revocation{At: now, Reason: "superseded"})
 	evict, _ := revocationJSON(store.Revocation{At: now, Reason: "evicted"})
-	arg, err := payload(map[string]any{
+	v, err := r.runJSON(ctx, "issue", map[string]any{
 		"now": timeKey(now), "sup_r": opts.SupersedeRefresh, "sup_a": opts.SupersedeAccess, "keep": opts.KeepTombstone,
 		"max": opts.MaxFamilies, "why_sup": sup, "why_evict": evict, "r": rr, "aexp": timeKey(p.Access.ExpiresAt),
 	})
-	if err != nil {
-		return store.Issued{}, err
-	}
-	v, err := r.run(ctx, "issue", arg)
 	if err != nil {
 		return store.Issued{}, err
 	}
@@ -170,15 +176,11 @@ func (r *Redis) Rotate(ctx context.Context, rot store.Rotation) (store.RefreshTo
 		return store.RefreshToken{}, store.Issued{}, err
 	}
 	why, _ := revocationJSON(store.Revocation{At: rot.Now, Reason: "reuse"})
-	arg, err := payload(map[string]any{
+	v, err := r.runJSON(ctx, "rotate", map[string]any{
 		"hash": rot.Hash, "client": rot.ClientID, "kind": string(rot.Kind), "now": timeKey(rot.Now),
 		"grace": rot.Grace > 0, "cut": timeKey(rot.Now.Add(-rot.Grace)), "reuse": rot.RevokeFamilyOnReuse, "why_reuse": why, "r": rr,
 		"aexp": timeKey(rot.Next.Access.ExpiresAt),
 	})
-	if err != nil {
-		return store.RefreshToken{}, store.Issued{}, err
-	}
-	v, err := r.run(ctx, "rotate", arg)
 	if err != nil {
 		return store.RefreshToken{}, store.Issued{}, err
 	}
@@ -235,12 +237,8 @@ func (r *Redis) LookupAccess(ctx context.Context, id string) (store.AccessToken,
 
 // CheckAccess implements Store.
 func (r *Redis) CheckAccess(ctx context.Context, c store.AccessClaim) (store.AccessState, error) {
-	arg, err := payload(map[string]any{"offline": c.Offline, "sk": redisSubjectList(c.Grant),
+	v, err := r.runJSON(ctx, "check", map[string]any{"offline": c.Offline, "sk": redisSubjectList(c.Grant),
 		"fam": c.Family, "seq": c.Seq, "fseq": c.FamilySeq})
-	if err != nil {
-		return store.AccessState{}, err
-	}
-	v, err := r.run(ctx, "check", arg)
 	if err != nil {
 		return store.AccessState{}, err
 	}
@@ -288,22 +286,14 @@ func (r *Redis) Revoke(ctx context.Context, f store.Filter, why store.Revocation
 	if err != nil {
 		return 0, err
 	}
-	arg, err := payload(map[string]any{"sks": sks, "css": css, "why": w, "now": timeKey(why.At)})
-	if err != nil {
-		return 0, err
-	}
-	v, err := r.run(ctx, "revoke", arg)
+	v, err := r.runJSON(ctx, "revoke", map[string]any{"sks": sks, "css": css, "why": w, "now": timeKey(why.At)})
 	n, _ := v.(int64)
 	return int(n), err
 }
 
 // Prune implements Store.
 func (r *Redis) Prune(ctx context.Context, now time.Time) (int, error) {
-	arg, err := payload(map[string]string{"now": timeKey(now)})
-	if err != nil {
-		return 0, err
-	}
-	v, err := r.run(ctx, "prune", arg)
+	v, err := r.runJSON(ctx, "prune", map[string]string{"now": timeKey(now)})
 	n, _ := v.(int64)
 	return int(n), err
 }

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -64,14 +63,5 @@ func raceRotations(e *env, rots []store.Rotation) int {
 		_, _, err := e.s.Rotate(e.ctx, rots[i])
 		return err
 	})
-	wins := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			wins++
-		case !errors.Is(err, store.ErrUsed):
-			e.t.Errorf("rotation %d: err = %v, want ErrUsed", i, err)
-		}
-	}
-	return wins
+	return Winners(e.t, errs, store.ErrUsed)
 }
